@@ -1,0 +1,461 @@
+// Value iteration and k-path iteration (PATHMAP-SPEC §1.5, §2.3 ZipperIteration,
+// ZipperReadOnlyIteration, ZipperReadOnlyConditionalIteration).
+#include "pathmap/path_map.hpp"
+
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+using pathmap::path_map;
+using pathmap::path_view;
+using namespace pathmap_test;
+
+namespace {
+
+struct read_kind {
+  template <class V>
+  static auto make(path_map<V>& m) {
+    return m.read_zipper();
+  }
+  template <class V>
+  static auto make_at(path_map<V>& m, path_view p) {
+    return m.read_zipper_at_path(p);
+  }
+};
+
+struct write_kind {
+  template <class V>
+  static auto make(path_map<V>& m) {
+    return m.write_zipper();
+  }
+  template <class V>
+  static auto make_at(path_map<V>& m, path_view p) {
+    return m.write_zipper_at_path(p);
+  }
+};
+
+/// Paths visited by to_next_val from the zipper's current position, then the final state.
+template <class Z>
+std::vector<std::string> next_vals(Z& z) {
+  std::vector<std::string> out;
+  while (z.to_next_val()) {
+    out.push_back(str(z.path()));
+    if (out.size() > 100000)
+      break; // runaway guard
+  }
+  return out;
+}
+
+/// Paths visited by to_first_val + to_next_val.
+template <class Z>
+std::vector<std::string> first_and_next_vals(Z& z) {
+  std::vector<std::string> out;
+  if (z.to_first_val()) {
+    out.push_back(str(z.path()));
+    while (z.to_next_val()) {
+      out.push_back(str(z.path()));
+      if (out.size() > 100000)
+        break;
+    }
+  }
+  return out;
+}
+
+/// Relative paths visited by descend_first_k_path + to_next_k_path from the current focus.
+template <class Z>
+std::vector<std::string> k_paths(Z& z, std::size_t k) {
+  std::vector<std::string> out;
+  if (!z.descend_first_k_path(k))
+    return out;
+  do {
+    out.push_back(str(z.path()));
+    if (out.size() > 100000)
+      break;
+  } while (z.to_next_k_path(k));
+  return out;
+}
+
+} // namespace
+
+#define ZIPPER_KINDS read_kind, write_kind
+
+TEST_SUITE_BEGIN("iteration");
+
+// -- to_first_val / to_next_val -------------------------------------------------------------------
+
+TEST_CASE_TEMPLATE("to_next_val visits every value below the root in lexicographic order", K,
+                   ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make(m);
+  CHECK(join(next_vals(z)) == join(roman_keys_sorted()));
+  CHECK(z.at_root()); // back at the root when done
+}
+
+TEST_CASE_TEMPLATE("to_next_val never yields the value at the zipper root", K, ZIPPER_KINDS) {
+  auto m = roman_map();
+  m.set_val_at("", 100);
+  {
+    auto z = K::make(m);
+    auto seen = next_vals(z);
+    CHECK(seen.size() == 12u);
+    CHECK(join(seen) == join(roman_keys_sorted()));
+  }
+  {
+    auto z = K::make_at(m, "roman");
+    CHECK(z.is_val());
+    CHECK(join(next_vals(z)) == "e|us");
+  }
+}
+
+TEST_CASE_TEMPLATE("to_first_val includes the root value, to_next_val continues from there", K,
+                   ZIPPER_KINDS) {
+  auto m = roman_map();
+  m.set_val_at("", 100);
+  auto z = K::make(m);
+  auto seen = first_and_next_vals(z);
+  REQUIRE(seen.size() == 13u);
+  CHECK(seen.front().empty());
+  std::vector<std::string> rest(seen.begin() + 1, seen.end());
+  CHECK(rest == roman_keys_sorted());
+}
+
+TEST_CASE_TEMPLATE("to_first_val without a root value goes to the first value", K,
+                   ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make(m);
+  z.descend_to("rub");
+  CHECK(z.to_first_val());
+  CHECK(str(z.path()) == "arrow");
+  CHECK(*z.val() == 0);
+}
+
+TEST_CASE_TEMPLATE("to_first_val at a zipper made at a valued path yields that value first", K,
+                   ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make_at(m, "roman");
+  auto seen = first_and_next_vals(z);
+  CHECK(join(seen) == "|e|us");
+}
+
+TEST_CASE_TEMPLATE("to_next_val returns false every time on maps without values below the root",
+                   K, ZIPPER_KINDS) {
+  path_map<int> empty;
+  {
+    auto z = K::make(empty);
+    CHECK_FALSE(z.to_next_val());
+    CHECK_FALSE(z.to_next_val());
+    CHECK_FALSE(z.to_first_val());
+    CHECK(z.at_root());
+  }
+  path_map<int> dangling;
+  dangling.create_path("a/b");
+  dangling.create_path("c");
+  dangling.set_val_at("", 1);
+  {
+    auto z = K::make(dangling);
+    CHECK_FALSE(z.to_next_val());
+    CHECK(z.at_root());
+    CHECK_FALSE(z.to_next_val());
+    CHECK(z.at_root());
+    CHECK(z.to_first_val()); // the root value
+    CHECK(z.at_root());
+  }
+}
+
+TEST_CASE_TEMPLATE("to_next_val continues from an arbitrary focus", K, ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make(m);
+  z.descend_to("romanu"); // no value here
+  CHECK(z.to_next_val());
+  CHECK(str(z.path()) == "romanus");
+  CHECK(z.to_next_val());
+  CHECK(str(z.path()) == "romulus");
+  z.reset();
+  z.descend_to("rubicon");
+  CHECK(z.to_next_val());
+  CHECK(str(z.path()) == "rubicundus");
+  CHECK_FALSE(z.to_next_val());
+  CHECK(z.at_root());
+}
+
+TEST_CASE_TEMPLATE("to_next_val skips dangling paths", K, ZIPPER_KINDS) {
+  path_map<int> m;
+  m.create_path("a/dangling/long/path");
+  m.set_val_at("a/x", 1);
+  m.create_path("b");
+  m.set_val_at("c", 2);
+  m.create_path("c/d/e");
+  m.set_val_at("c/d/e/f", 3);
+  auto z = K::make(m);
+  CHECK(join(next_vals(z)) == "a/x|c|c/d/e/f");
+}
+
+TEST_CASE("to_next_get_val returns the values in order, then null") {
+  auto m = roman_map();
+  auto z = m.read_zipper();
+  std::vector<int> seen;
+  while (const int* v = z.to_next_get_val())
+    seen.push_back(*v);
+  CHECK(seen == std::vector<int>{0, 1, 2, 11, 3, 4, 5, 6, 7, 8, 9, 10});
+  CHECK(z.at_root());
+}
+
+TEST_CASE("to_next_get_val references outlive zipper movement") {
+  auto m = roman_map();
+  auto z = m.read_zipper();
+  std::vector<const int*> ptrs;
+  while (const int* v = z.to_next_get_val())
+    ptrs.push_back(v);
+  REQUIRE(ptrs.size() == 12u);
+  CHECK(*ptrs[0] == 0);
+  CHECK(*ptrs[3] == 11);
+  CHECK(*ptrs[11] == 10);
+}
+
+TEST_CASE("to_next_get_val_with_witness yields the same values as to_next_get_val") {
+  auto m = roman_map();
+  m.set_val_at("", 7);
+  auto z = m.read_zipper_at_path("r");
+  auto w = z.witness();
+  std::vector<int> seen;
+  while (const int* v = z.to_next_get_val_with_witness(w))
+    seen.push_back(*v);
+  CHECK(seen == std::vector<int>{11, 3, 4, 5, 6, 7, 8, 9, 10});
+}
+
+// -- descend_last_path ------------------------------------------------------------------------------
+
+TEST_CASE_TEMPLATE("descend_last_path reaches the greatest leaf: rubicundus", K, ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make(m);
+  CHECK(z.descend_last_path());
+  CHECK(str(z.path()) == "rubicundus");
+  CHECK(z.is_val());
+  z.reset();
+  z.descend_to("rom");
+  CHECK(z.descend_last_path());
+  CHECK(str(z.path()) == "romulus");
+}
+
+TEST_CASE_TEMPLATE("descend_last_path goes past values to the deepest last leaf", K,
+                   ZIPPER_KINDS) {
+  path_map<int> m;
+  m.set_val_at("a", 1);
+  m.set_val_at("b", 2);
+  m.set_val_at("bc", 3);
+  m.set_val_at("bcd", 4);
+  m.set_val_at("bcde", 5);
+  auto z = K::make(m);
+  CHECK(z.descend_last_path());
+  CHECK(str(z.path()) == "bcde");
+}
+
+TEST_CASE_TEMPLATE("descend_last_path at a leaf or on an empty map does not move", K,
+                   ZIPPER_KINDS) {
+  path_map<int> empty;
+  {
+    auto z = K::make(empty);
+    CHECK_FALSE(z.descend_last_path());
+    CHECK(z.at_root());
+  }
+  auto m = roman_map();
+  auto z = K::make(m);
+  z.descend_to("bow");
+  CHECK_FALSE(z.descend_last_path());
+  CHECK(str(z.path()) == "bow");
+}
+
+// -- k-path iteration -------------------------------------------------------------------------------
+
+TEST_CASE_TEMPLATE("k-path iteration visits every path exactly k bytes below the base", K,
+                   ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make(m);
+  CHECK(join(k_paths(z, 3)) == "arr|bow|can|rom|rub");
+  CHECK(z.at_root()); // focus back at the base
+  CHECK(join(k_paths(z, 1)) == "a|b|c|r");
+  CHECK(z.at_root());
+}
+
+TEST_CASE_TEMPLATE("k-path iteration skips paths shorter than k", K, ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make(m);
+  // bow (3 bytes) is too short for k = 5
+  CHECK(join(k_paths(z, 5)) == "arrow|canno|rom'i|roman|romul|ruben|ruber|rubic");
+  CHECK(z.at_root());
+  CHECK(join(k_paths(z, 7)) == "romanus|romulus|rubicon|rubicun");
+  CHECK(z.at_root());
+}
+
+TEST_CASE_TEMPLATE("k-path iteration stops at depth k inside longer paths", K, ZIPPER_KINDS) {
+  path_map<int> m;
+  m.set_val_at("abcdef", 1);
+  m.set_val_at("b", 2);
+  m.set_val_at("c", 3);
+  m.set_val_at("cd", 4);
+  m.set_val_at("cz12345", 5);
+  auto z = K::make(m);
+  CHECK(join(k_paths(z, 2)) == "ab|cd|cz");
+  CHECK(z.at_root());
+}
+
+TEST_CASE_TEMPLATE("k-path iteration from a base below the root returns to the base", K,
+                   ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make(m);
+  z.descend_to("rom");
+  CHECK(join(k_paths(z, 2)) == "rom'i|roman|romul");
+  CHECK(str(z.path()) == "rom");
+}
+
+TEST_CASE_TEMPLATE("descend_first_k_path without a path of length k does not move", K,
+                   ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make(m);
+  CHECK_FALSE(z.descend_first_k_path(20));
+  CHECK(z.at_root());
+  z.descend_to("bow");
+  CHECK_FALSE(z.descend_first_k_path(1));
+  CHECK(str(z.path()) == "bow");
+  z.descend_to("zz");
+  CHECK_FALSE(z.descend_first_k_path(1));
+  CHECK(str(z.path()) == "bowzz");
+}
+
+TEST_CASE_TEMPLATE("descend_first_k_path backtracks out of short branches", K, ZIPPER_KINDS) {
+  path_map<int> m;
+  m.set_val_at("a", 1);
+  m.set_val_at("b1", 2);
+  m.set_val_at("b2", 3);
+  m.set_val_at("c123", 4);
+  m.set_val_at("d12", 5);
+  auto z = K::make(m);
+  CHECK(z.descend_first_k_path(3));
+  CHECK(str(z.path()) == "c12");
+  CHECK(z.to_next_k_path(3));
+  CHECK(str(z.path()) == "d12");
+  CHECK_FALSE(z.to_next_k_path(3));
+  CHECK(z.at_root());
+}
+
+TEST_CASE_TEMPLATE("to_next_k_path is false when the focus is less than k bytes deep", K,
+                   ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make(m);
+  z.descend_to("ro");
+  CHECK_FALSE(z.to_next_k_path(3));
+  CHECK(str(z.path()) == "ro");
+}
+
+TEST_CASE_TEMPLATE("to_next_k_path from a focus reached by descend_to", K, ZIPPER_KINDS) {
+  auto m = roman_map();
+  auto z = K::make(m);
+  z.descend_to("rom'i");
+  CHECK(z.to_next_k_path(2));
+  CHECK(str(z.path()) == "roman");
+  CHECK(z.to_next_k_path(2));
+  CHECK(str(z.path()) == "romul");
+  CHECK_FALSE(z.to_next_k_path(2));
+  CHECK(str(z.path()) == "rom");
+}
+
+// -- order -----------------------------------------------------------------------------------------
+
+TEST_CASE_TEMPLATE("zipper iteration orders the bytes 0x00 0x27 0x7f 0x80 0xff unsigned", K,
+                   ZIPPER_KINDS) {
+  path_map<int> m;
+  const std::vector<std::string> sorted{
+    bytes({0x00}),       bytes({0x00, 0x00}), bytes({0x00, 0xff}), bytes({0x27}),
+    bytes({0x27, 0x80}), bytes({0x7f}),       bytes({0x7f, 0x7f}), bytes({0x7f, 0xff, 0x00}),
+    bytes({0x80}),       bytes({0x80, 0x00}), bytes({0xff}),       bytes({0xff, 0x00}),
+    bytes({0xff, 0xff})};
+  int i = 0;
+  for (auto it = sorted.rbegin(); it != sorted.rend(); ++it)
+    m.set_val_at(*it, i++);
+  CHECK(join(keys(m)) == join(sorted));
+  auto z = K::make(m);
+  CHECK(join(next_vals(z)) == join(sorted));
+  CHECK(join(step_paths(z)) == join(all_prefixes(sorted)));
+}
+
+TEST_CASE("iteration over random keys matches std::map order") {
+  std::mt19937_64 rng(12345);
+  path_map<int> m;
+  std::map<std::string, int> model;
+  for (int i = 0; i < 5000; ++i) {
+    std::string k;
+    auto len = rng() % 10;
+    for (std::size_t j = 0; j < len; ++j) {
+      static const int alphabet[] = {0x00, 0x01, 0x27, 0x61, 0x62, 0x7f, 0x80, 0xfe, 0xff};
+      k.push_back(static_cast<char>(alphabet[rng() % 9]));
+    }
+    m.set_val_at(k, i);
+    model[k] = i;
+  }
+  std::vector<std::string> expected;
+  for (const auto& [k, v] : model)
+    expected.push_back(show(k) + "=" + std::to_string(v));
+  std::vector<std::string> by_range;
+  for (auto&& [p, v] : m)
+    by_range.push_back(show(p) + "=" + std::to_string(v));
+  CHECK(by_range == expected);
+  std::vector<std::string> by_zipper;
+  auto z = m.read_zipper();
+  if (z.to_first_val()) {
+    do {
+      by_zipper.push_back(show(z.path()) + "=" + std::to_string(*z.val()));
+    } while (z.to_next_val());
+  }
+  CHECK(by_zipper == expected);
+  CHECK(m.val_count() == model.size());
+}
+
+TEST_CASE("iteration over dense be64 keys matches numeric order") {
+  path_map<std::uint64_t> m;
+  std::vector<std::uint64_t> ks;
+  for (std::uint64_t i = 0; i < 3000; ++i)
+    ks.push_back((i * 0x9E3779B97F4A7C15ull) >> 40);
+  for (auto k : ks)
+    m.set_val_at(be64(k), k);
+  std::sort(ks.begin(), ks.end());
+  ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
+  std::vector<std::uint64_t> seen;
+  for (auto&& [p, v] : m) {
+    CHECK(str(p) == be64(v));
+    seen.push_back(v);
+  }
+  CHECK(seen == ks);
+}
+
+// -- shared subtries ------------------------------------------------------------------------------
+
+TEST_CASE("a subtrie grafted twice is iterated and counted at both places") {
+  auto src = roman_map();
+  path_map<int> m;
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("one:");
+    wz.graft_map(src);
+    wz.reset();
+    wz.descend_to("two:");
+    wz.graft_map(src);
+  }
+  CHECK(m.val_count() == 24u);
+  auto ks = keys(m);
+  REQUIRE(ks.size() == 24u);
+  CHECK(ks.front() == "one:arrow");
+  CHECK(ks[12] == "two:arrow");
+  CHECK(ks.back() == "two:rubicundus");
+  auto z = m.read_zipper();
+  z.descend_to("two:");
+  CHECK(z.val_count() == 12u);
+  CHECK(next_vals(z).size() == 12u);
+}
+
+TEST_SUITE_END();

@@ -58,8 +58,8 @@ std::string describe(const pathmap::byte_mask& mask) {
     if (b > 0x20 && b < 0x7f) {
       out += static_cast<char>(b);
     } else {
-      char hex[8];
-      std::snprintf(hex, sizeof(hex), "\\x%02x", b);
+      char hex[16];
+      std::snprintf(hex, sizeof(hex), "\\x%02x", static_cast<unsigned>(b) & 0xffu);
       out += hex;
     }
   }

@@ -7,6 +7,10 @@
 // `mallctl("version", ...)`. Sanitizer runtimes replace `malloc` as well; they are recognised by
 // their init symbols (`__asan_init`, `__tsan_init`), which works whether the runtime is a shared
 // library (g++) or linked into the executable (clang).
+//
+// `dlsym` finds `mallctl` in shared objects (linked or preloaded). A jemalloc archive linked into
+// the executable does not export its symbols dynamically, so a weak reference to `mallctl` covers
+// that case: it is non-null exactly when the link pulled jemalloc in.
 
 #include "pathmap/allocator.hpp"
 
@@ -16,6 +20,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+extern "C" int mallctl(const char*, void*, std::size_t*, void*, std::size_t) __attribute__((weak));
 
 namespace pathmap {
 
@@ -51,13 +57,17 @@ std::string_view detect(char* buf, std::size_t size) noexcept {
   if (dlsym(RTLD_DEFAULT, "__tsan_init") != nullptr)
     return "ThreadSanitizer malloc";
 
-  if (auto* mallctl = reinterpret_cast<mallctl_fn>(dlsym(RTLD_DEFAULT, "mallctl"))) {
-    const char* mallctl_object = object_of(reinterpret_cast<void*>(mallctl));
-    if (malloc_object != nullptr && mallctl_object != nullptr
-        && std::strcmp(malloc_object, mallctl_object) == 0) {
+  auto* ctl = reinterpret_cast<mallctl_fn>(dlsym(RTLD_DEFAULT, "mallctl"));
+  if (ctl == nullptr)
+    ctl = &::mallctl; // null unless jemalloc is linked into the executable
+  if (ctl != nullptr) {
+    const char* ctl_object = object_of(reinterpret_cast<void*>(ctl));
+    // Without dladdr (a fully static executable) the presence of mallctl has to do.
+    if (malloc_object == nullptr || ctl_object == nullptr
+        || std::strcmp(malloc_object, ctl_object) == 0) {
       const char* version = nullptr;
       std::size_t len = sizeof(version);
-      if (mallctl("version", &version, &len, nullptr, 0) == 0 && version != nullptr)
+      if (ctl("version", &version, &len, nullptr, 0) == 0 && version != nullptr)
         std::snprintf(buf, size, "jemalloc %s", version);
       else
         std::snprintf(buf, size, "jemalloc");

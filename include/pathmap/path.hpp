@@ -54,8 +54,16 @@ public:
 
   path_view(const std::vector<std::uint8_t>& v) noexcept : data_(v.data()), size_(v.size()) {}
 
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
+  /// Views the list's array, which lives until the end of the full expression.
   constexpr path_view(std::initializer_list<std::uint8_t> il) noexcept
     : data_(il.begin()), size_(il.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
   template <std::size_t N>
   constexpr path_view(const std::array<std::uint8_t, N>& a) noexcept

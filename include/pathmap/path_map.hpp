@@ -1,0 +1,297 @@
+#pragma once
+/// @file
+/// `pathmap::path_map<V>`: a map from byte strings (paths) to values, stored as a trie.
+///
+/// A superset of `std::map<std::vector<uint8_t>, V>`: besides values, the trie holds path
+/// structure (a path can exist without a value, "dangling"), and a value can sit at every path
+/// including the empty one. Iteration is in lexicographic order of unsigned bytes, a prefix
+/// before its extensions, the root value first.
+///
+/// Storage: prefix-compressed nodes with atomic reference counts. Copying a map is O(1) and
+/// shares every node; the first write to a shared node copies the nodes on the written path
+/// only. Point operations (`get_val_at`, `set_val_at`, ...) walk straight down without making
+/// a zipper. Nothing recurses in proportion to path length: paths may be megabytes long.
+///
+/// Cost notes: `get_val_at`/`set_val_at` are O(path length) plus a scan of at most 16 bytes
+/// per node. `val_count()` is O(n). Copy is O(1).
+///
+/// **Invalidation:** any change to a map invalidates its zippers, iterators and value pointers
+/// (copies of the map are unaffected). Value pointers from `get_val_at` stay valid until the
+/// map changes.
+///
+/// **Thread safety:** distinct maps may be used from distinct threads even when they share
+/// nodes (copy-on-write with atomic counts). One map may be read from many threads at once
+/// when nobody writes it. Concurrent writers in one map go through a `zipper_head`.
+
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <utility>
+
+#include "pathmap/detail/trie_ops.hpp"
+#include "pathmap/path.hpp"
+#include "pathmap/read_zipper.hpp"
+#include "pathmap/write_zipper.hpp"
+
+namespace pathmap {
+
+template <class V>
+class path_map {
+  using ptr = detail::node_ptr<V>;
+  using trie = detail::trie_ops<V>;
+
+public:
+  using value_type = V;
+  class const_iterator;
+  using iterator = const_iterator;
+
+  // -- constructors ---------------------------------------------------------------
+
+  path_map() = default;
+  /// O(1): shares every node.
+  path_map(const path_map&) = default;
+  path_map(path_map&&) noexcept = default;
+  path_map& operator=(const path_map&) = default;
+  path_map& operator=(path_map&&) noexcept = default;
+
+  /// Inserts the pairs in order (a later duplicate overwrites an earlier one).
+  path_map(std::initializer_list<std::pair<path_view, V>> items) {
+    for (auto& [p, v] : items)
+      set_val_at(p, v);
+  }
+
+  /// A map with one value.
+  static path_map single(path_view p, V v) {
+    path_map m;
+    m.set_val_at(p, std::move(v));
+    return m;
+  }
+
+  // -- values ---------------------------------------------------------------------
+
+  /// Sets the value at `p` (creating the path); returns the value it replaced.
+  std::optional<V> set_val_at(path_view p, V v) {
+    if (p.empty()) {
+      std::optional<V> old = std::move(root_val_);
+      root_val_.emplace(std::move(v));
+      return old;
+    }
+    return trie::set(root_, p, std::move(v));
+  }
+
+  /// The value at `p`, or null.
+  const V* get_val_at(path_view p) const noexcept {
+    if (p.empty())
+      return root_val_ ? &*root_val_ : nullptr;
+    return trie::get(root_.get(), p);
+  }
+
+  /// Mutable access to the value at `p` (copies shared nodes on the path); null when none.
+  V* get_val_mut_at(path_view p) {
+    if (p.empty())
+      return root_val_ ? &*root_val_ : nullptr;
+    if (!trie::get(root_.get(), p))
+      return nullptr;
+    auto mp = trie::locate_mut(root_, p, false);
+    return detail::node_ops<V>::val(mp.slot->get(), mp.e);
+  }
+
+  /// The value at `p`, set to `v` first when there is none.
+  V& get_val_or_set_mut_at(path_view p, V v) {
+    if (V* cur = get_val_mut_at(p))
+      return *cur;
+    set_val_at(p, std::move(v));
+    return *get_val_mut_at(p);
+  }
+
+  /// The value at `p`, set to `f()` first when there is none (`f` runs only then).
+  template <class F>
+  V& get_val_or_set_mut_with_at(path_view p, F&& f) {
+    if (V* cur = get_val_mut_at(p))
+      return *cur;
+    set_val_at(p, std::forward<F>(f)());
+    return *get_val_mut_at(p);
+  }
+
+  /// Removes and returns the value at `p`. With `prune`, the dangling path left behind is
+  /// removed up to the nearest ancestor with a value or two children.
+  std::optional<V> remove_val_at(path_view p, bool prune) {
+    if (p.empty()) {
+      std::optional<V> old = std::move(root_val_);
+      root_val_.reset();
+      return old;
+    }
+    return trie::remove(root_, p, prune);
+  }
+
+  bool contains(path_view p) const noexcept { return get_val_at(p) != nullptr; }
+
+  // -- structure -------------------------------------------------------------------
+
+  /// True when `p` exists (value, branch or dangling end). Always true for the empty path.
+  bool path_exists_at(path_view p) const noexcept {
+    detail::position pos;
+    return trie::lookup(root_.get(), p, pos);
+  }
+
+  /// Makes `p` exist. True when bytes were added (false for an existing or empty path).
+  bool create_path(path_view p) { return !p.empty() && trie::create(root_, p); }
+
+  /// Removes `p` if it is dangling (up to the nearest ancestor with a value or two
+  /// children); returns the number of bytes removed.
+  std::size_t prune_path(path_view p) {
+    return trie::dangling(root_.get(), p) ? trie::prune(root_, p) : 0;
+  }
+
+  /// Removes every path below `p`, keeping the value at `p`. True when something went.
+  bool remove_branches_at(path_view p, bool prune) {
+    if (p.empty()) {
+      bool any = static_cast<bool>(root_);
+      root_.reset();
+      return any;
+    }
+    return trie::remove_branches(root_, p, prune);
+  }
+
+  /// Number of values, the root value included. O(n).
+  std::size_t val_count() const { return (root_val_ ? 1 : 0) + trie::count_values(root_.get()); }
+
+  /// True when there is no root value and no path at all (dangling paths count as content).
+  bool is_empty() const noexcept { return !root_val_ && !root_; }
+
+  // -- zippers -------------------------------------------------------------------------
+
+  pathmap::read_zipper<V> read_zipper() const { return read_zipper_at_path({}); }
+
+  /// A read zipper rooted at `p` (which need not exist; nothing is created).
+  pathmap::read_zipper<V> read_zipper_at_path(path_view p) const {
+    return pathmap::read_zipper<V>::make(root_.get(), root_val_ ? &*root_val_ : nullptr, p);
+  }
+
+  pathmap::write_zipper<V> write_zipper() { return write_zipper_at_path({}); }
+
+  /// A write zipper rooted at `p` (nothing is created until it writes).
+  pathmap::write_zipper<V> write_zipper_at_path(path_view p) {
+    return pathmap::write_zipper<V>(&root_, &root_val_, p);
+  }
+
+  // -- iteration ---------------------------------------------------------------------------
+
+  /// Calls `f(path, value)` for every value in order, the root value first.
+  template <class F>
+  void for_each_value(F&& f) const {
+    auto z = read_zipper();
+    if (const V* v = z.val())
+      f(z.path(), *v);
+    while (const V* v = z.to_next_get_val())
+      f(z.path(), *v);
+  }
+
+  /// Iterates `(path_view, const V&)` pairs in order; the path view is valid until the
+  /// iterator moves.
+  class const_iterator {
+  public:
+    using value_type = std::pair<path_view, const V&>;
+    using difference_type = std::ptrdiff_t;
+    using iterator_category = std::input_iterator_tag;
+
+    const_iterator() = default;
+
+    value_type operator*() const { return {z_.path(), *v_}; }
+    const_iterator& operator++() {
+      v_ = z_.to_next_get_val();
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) noexcept {
+      return a.v_ == b.v_;
+    }
+
+  private:
+    friend class path_map;
+    explicit const_iterator(pathmap::read_zipper<V> z) : z_(std::move(z)) {
+      v_ = z_.val();
+      if (!v_)
+        v_ = z_.to_next_get_val();
+    }
+
+    pathmap::read_zipper<V> z_;
+    const V* v_ = nullptr;
+  };
+
+  const_iterator begin() const { return const_iterator(read_zipper()); }
+  const_iterator end() const { return const_iterator(); }
+
+  // -- internals for zippers ------------------------------------------------------------------
+
+  /// A map made of an existing subtrie and root value (shares `root`).
+  static path_map from_parts(ptr root, std::optional<V> root_val) {
+    path_map m;
+    if (root && detail::node_ops<V>::count(root.get()) == 0)
+      root.reset();
+    m.root_ = std::move(root);
+    m.root_val_ = std::move(root_val);
+    return m;
+  }
+
+  /// Splits the map into its root node and root value.
+  std::pair<ptr, std::optional<V>> into_parts() && {
+    return {std::move(root_), std::move(root_val_)};
+  }
+
+  /// The root node (null when the map has no paths). Two maps with the same root share it.
+  const detail::node_header* root_node() const noexcept { return root_.get(); }
+
+private:
+  ptr root_;
+  std::optional<V> root_val_;
+};
+
+// -- zipper members that need the complete map -----------------------------------------------
+
+template <class Self, class V>
+read_zipper<V> detail::core_zipper<Self, V>::fork_read_zipper() const {
+  return read_zipper<V>::fork_of(rc());
+}
+
+template <class Self, class V>
+path_map<V> detail::core_zipper<Self, V>::make_map() const {
+  std::optional<V> v;
+  if (const V* cur = rc().val())
+    v.emplace(*cur);
+  return path_map<V>::from_parts(rc().focus_subtrie(), std::move(v));
+}
+
+template <class V>
+void write_zipper<V>::graft_map(path_map<V> map) {
+  auto [root, val] = std::move(map).into_parts();
+  install(std::move(root), std::move(val));
+}
+
+template <class V>
+std::optional<path_map<V>> write_zipper<V>::take_map(bool prune) {
+  path_view f = core_.origin_path();
+  ptr sub;
+  std::optional<V> v;
+  if (f.empty()) {
+    sub = std::move(*origin_);
+    origin_->reset();
+    v = std::move(*origin_val_);
+    origin_val_->reset();
+  } else {
+    detail::position pos;
+    if (!trie::lookup(origin_->get(), f, pos) || (!trie::value_at(pos) && !trie::child_count(pos)))
+      return std::nullopt;
+    auto taken = trie::take(*origin_, f);
+    sub = std::move(taken.first);
+    v = std::move(taken.second);
+    if (prune && trie::dangling(origin_->get(), f))
+      trie::prune(*origin_, f);
+  }
+  touch();
+  if (!sub && !v)
+    return std::nullopt;
+  return path_map<V>::from_parts(std::move(sub), std::move(v));
+}
+
+} // namespace pathmap

@@ -1,0 +1,232 @@
+#pragma once
+/// @file
+/// `pathmap::write_zipper<V>`: a cursor that reads, moves and changes a `path_map` at its focus.
+///
+/// A write zipper moves exactly like a read zipper (`read_zipper.hpp`) and adds the writing
+/// operations of the crate's `ZipperWriting`. Moving never copies shared nodes ("scouting");
+/// the first write below a node shared with another map copies the nodes on the written path
+/// only (copy-on-write). A write never moves the focus, even when pruning deletes the focus
+/// path (then `path_exists()` becomes false).
+///
+/// *Pruning* (`prune = true`): after the operation, if the focus is left dangling (no value,
+/// no children), the dangling path is deleted upward to the nearest ancestor that has a value
+/// or at least two children, never above the zipper's origin (the map root): a zipper made at
+/// `p` may delete `p` itself.
+///
+/// Cost notes: each write walks from the origin to the focus (O(depth)), and the next query
+/// after a write walks again to rebuild the frame stack; pure moves (`descend_to`, `reset`,
+/// `ascend`, `move_to_path`) right after a write only edit the path and defer that walk.
+///
+/// **Invalidation:** a write zipper borrows its map exclusively: while it lives, use the map
+/// only through it. Value pointers it returns are valid until its next write.
+///
+/// **Thread safety:** none; a write zipper and its map belong to one thread at a time.
+
+#include <optional>
+
+#include "pathmap/detail/core_zipper.hpp"
+
+namespace pathmap {
+
+/// A zipper that can write. Made by `path_map::write_zipper()` / `write_zipper_at_path(p)`.
+template <class V>
+class write_zipper : public detail::core_zipper<write_zipper<V>, V> {
+  using ptr = detail::node_ptr<V>;
+  using trie = detail::trie_ops<V>;
+
+public:
+  /// A zipper over the trie whose root node is in `*origin` and root value in `*origin_val`,
+  /// rooted at `root`.
+  write_zipper(ptr* origin, std::optional<V>* origin_val, path_view root)
+    : origin_(origin), origin_val_(origin_val) {
+    core_.init(origin->get(), origin_val->has_value() ? &**origin_val : nullptr, root);
+  }
+
+  write_zipper(write_zipper&&) noexcept = default;
+  write_zipper& operator=(write_zipper&&) noexcept = default;
+  write_zipper(const write_zipper&) = delete;
+  write_zipper& operator=(const write_zipper&) = delete;
+
+  // -- moving without a walk ---------------------------------------------------
+  // Right after a write the frames are stale; these only edit the path then.
+
+  void reset() {
+    if (dirty_)
+      core_.lazy_truncate(core_.root_prefix_path().size());
+    else
+      core_.reset();
+  }
+  void descend_to(path_view k) {
+    if (dirty_)
+      core_.lazy_append(k);
+    else
+      core_.descend_to(k);
+  }
+  bool ascend(std::size_t n) {
+    if (!dirty_)
+      return core_.ascend(n);
+    std::size_t can = core_.path().size();
+    core_.lazy_truncate(core_.origin_path().size() - std::min(n, can));
+    return n <= can;
+  }
+
+  // -- values -------------------------------------------------------------------
+
+  /// Sets the value at the focus (creating the path); returns the value it replaced.
+  std::optional<V> set_val(V v) {
+    path_view f = core_.origin_path();
+    touch();
+    if (f.empty()) {
+      std::optional<V> old = std::move(*origin_val_);
+      origin_val_->emplace(std::move(v));
+      return old;
+    }
+    return trie::set(*origin_, f, std::move(v));
+  }
+
+  /// Removes the value at the focus; children stay. Prunes the dangling path when asked.
+  std::optional<V> remove_val(bool prune) {
+    path_view f = core_.origin_path();
+    if (f.empty()) {
+      touch();
+      std::optional<V> old = std::move(*origin_val_);
+      origin_val_->reset();
+      return old;
+    }
+    if (!trie::get(origin_->get(), f))
+      return std::nullopt;
+    touch();
+    return trie::remove(*origin_, f, prune);
+  }
+
+  /// Mutable access to the focus value (null when none). Valid until the next write.
+  V* get_val_mut() {
+    path_view f = core_.origin_path();
+    if (f.empty())
+      return origin_val_->has_value() ? &**origin_val_ : nullptr;
+    if (!trie::get(origin_->get(), f))
+      return nullptr;
+    touch();
+    auto mp = trie::locate_mut(*origin_, f, false);
+    return detail::node_ops<V>::val(mp.slot->get(), mp.e);
+  }
+
+  /// The focus value, set to `v` first when there is none.
+  V& get_val_or_set_mut(V v) {
+    if (V* cur = get_val_mut())
+      return *cur;
+    set_val(std::move(v));
+    return *get_val_mut();
+  }
+
+  /// The focus value, set to `f()` first when there is none (`f` runs only then).
+  template <class F>
+  V& get_val_or_set_mut_with(F&& f) {
+    if (V* cur = get_val_mut())
+      return *cur;
+    set_val(std::forward<F>(f)());
+    return *get_val_mut();
+  }
+
+  // -- structure ------------------------------------------------------------------
+
+  /// Makes the focus exist. True when bytes were created; false when it existed already or
+  /// the focus is the origin.
+  bool create_path() {
+    path_view f = core_.origin_path();
+    if (f.empty() || (!dirty_ && core_.path_exists()))
+      return false;
+    if (!trie::create(*origin_, f))
+      return false;
+    touch();
+    return true;
+  }
+
+  /// If the focus is dangling, deletes it upward (see pruning above); returns the bytes
+  /// removed, 0 when the focus has a value, children, or does not exist.
+  std::size_t prune_path() {
+    path_view f = core_.origin_path();
+    if (!trie::dangling(origin_->get(), f))
+      return 0;
+    touch();
+    return trie::prune(*origin_, f);
+  }
+
+  /// Deletes every branch below the focus, keeping the focus value. True when something was
+  /// removed.
+  bool remove_branches(bool prune) {
+    path_view f = core_.origin_path();
+    if (f.empty()) {
+      if (!*origin_)
+        return false;
+      touch();
+      origin_->reset();
+      return true;
+    }
+    touch();
+    return trie::remove_branches(*origin_, f, prune);
+  }
+
+  /// Replaces everything below the focus and the focus value with `src`'s subtrie and focus
+  /// value, sharing its nodes (O(1) at node boundaries). An empty or missing source clears
+  /// the focus like `remove_branches(false)` plus removing the value. `src` may read this
+  /// same map.
+  template <class Z>
+  void graft(const Z& src) {
+    const auto& sc = src.read_core();
+    ptr sub = sc.focus_subtrie();
+    std::optional<V> v;
+    if (const V* sv = sc.val())
+      v.emplace(*sv);
+    install(std::move(sub), std::move(v));
+  }
+
+  /// Like `graft`, from a map: its root value becomes the focus value.
+  void graft_map(path_map<V> map);
+
+  /// Removes the focus value and everything below it and returns them as a map (the value as
+  /// its root value); nullopt when there was neither. Prunes afterwards when asked.
+  std::optional<path_map<V>> take_map(bool prune);
+
+  // -- engine access ------------------------------------------------------------------
+
+  const detail::zipper_core<V>& read_core() const {
+    if (dirty_) {
+      core_.reorigin(origin_->get(), origin_val_->has_value() ? &**origin_val_ : nullptr);
+      dirty_ = false;
+    }
+    return core_;
+  }
+  detail::zipper_core<V>& move_core() {
+    read_core();
+    return core_;
+  }
+
+private:
+  void touch() noexcept { dirty_ = true; }
+
+  void install(ptr sub, std::optional<V> v) {
+    path_view f = core_.origin_path();
+    touch();
+    if (f.empty()) {
+      if (sub && detail::node_ops<V>::count(sub.get()) == 0)
+        sub.reset();
+      *origin_ = std::move(sub);
+      *origin_val_ = std::move(v);
+      return;
+    }
+    trie::graft(*origin_, f, std::move(sub), std::move(v));
+  }
+
+  ptr* origin_;
+  std::optional<V>* origin_val_;
+  mutable detail::zipper_core<V> core_;
+  mutable bool dirty_ = false;
+};
+
+static_assert(zipper_writing<write_zipper<int>>);
+static_assert(zipper_iteration<write_zipper<int>>);
+
+} // namespace pathmap
+
+#include "pathmap/path_map.hpp"

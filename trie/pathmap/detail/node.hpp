@@ -1,0 +1,160 @@
+#pragma once
+/// @file
+/// Trie nodes: the common header, the intrusive reference-counted pointer, allocation and
+/// iterative destruction.
+///
+/// A node is a small trie rooted at one position. It holds *entries*; each entry is a key of one
+/// or more bytes (the prefix compression) that ends in an optional value, an optional child node,
+/// both, or neither (a dangling path end). Entries of one node start with distinct bytes. A node
+/// never holds a value at its own root: that value lives in the entry of the parent that leads
+/// here (or in the map's root value slot).
+///
+/// Node kinds (a closed set, dispatched by `switch` on `node_tag`):
+/// - `small_node` (small_node.hpp): up to `small_node_max` entries with keys of any length up to
+///   `max_key_len`, everything in one allocation sized to its content.
+/// - `dense_node` (dense_node.hpp): up to 256 one-byte entries indexed by bitmasks, with packed
+///   child and value arrays.
+///
+/// Memory layout of every node: a 16-byte `node_header`, then kind-specific data. The header
+/// puts the reference count at bytes 8..12 and keeps 12..16 spare, so that a dying node can store
+/// a "next dead node" pointer in bytes 8..16; destruction then walks a list threaded through the
+/// dying nodes themselves and never recurses or allocates, whatever the depth of the trie.
+///
+/// **Thread safety:** reference counts are atomic (relaxed increment, acq_rel decrement), so
+/// nodes may be shared between maps used on different threads. A node is mutated only when its
+/// count is 1 (copy-on-write, see `make_unique`).
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include "pathmap/byte_mask.hpp"
+#include "pathmap/path.hpp"
+
+namespace pathmap::detail {
+
+/// The kinds of node.
+enum class node_tag : std::uint8_t { small = 1, dense = 2 };
+
+/// The common 16-byte header. `f0..f2` are kind-specific.
+struct node_header {
+  node_tag tag;
+  std::uint8_t n;           ///< small: number of entries.
+  std::uint16_t f0;         ///< small: value bits;  dense: child capacity.
+  std::uint16_t f1;         ///< small: child bits;  dense: value capacity.
+  std::uint16_t f2;         ///< small: tail bytes.
+  std::atomic<std::uint32_t> rc;
+  std::uint32_t spare;
+
+  node_header(node_tag t) noexcept : tag(t), n(0), f0(0), f1(0), f2(0), rc(1), spare(0) {}
+};
+static_assert(sizeof(node_header) == 16);
+static_assert(offsetof(node_header, rc) == 8);
+
+/// Longest key fragment a node entry holds. Longer paths become chains of single-entry nodes,
+/// which bounds the cost of splitting a key and keeps the small-node offsets in 16 bits.
+inline constexpr std::size_t max_key_len = 256;
+
+/// Most entries a small node holds before it becomes a dense node.
+inline constexpr std::size_t small_node_max = 16;
+
+inline constexpr std::size_t align_up(std::size_t n, std::size_t a) noexcept {
+  return (n + a - 1) / a * a;
+}
+
+template <class V>
+struct node_traits {
+  /// Where the kind-specific data starts.
+  static constexpr std::size_t data_align = alignof(V) > 8 ? alignof(V) : 8;
+  static constexpr std::size_t data_offset = align_up(sizeof(node_header), data_align);
+  /// Allocation alignment.
+  static constexpr std::size_t alloc_align = data_align > 16 ? data_align : 16;
+};
+
+/// Raw allocation of a node of `bytes` bytes (jemalloc sized classes make exact sizes cheap).
+template <class V>
+void* node_alloc(std::size_t bytes) {
+  if constexpr (node_traits<V>::alloc_align > __STDCPP_DEFAULT_NEW_ALIGNMENT__)
+    return ::operator new(bytes, std::align_val_t{node_traits<V>::alloc_align});
+  else
+    return ::operator new(bytes);
+}
+
+template <class V>
+void node_free(void* p, std::size_t bytes) noexcept {
+  if constexpr (node_traits<V>::alloc_align > __STDCPP_DEFAULT_NEW_ALIGNMENT__)
+    ::operator delete(p, bytes, std::align_val_t{node_traits<V>::alloc_align});
+  else
+    ::operator delete(p, bytes);
+}
+
+template <class V>
+void release_node(node_header* h) noexcept;
+
+/// An intrusive, reference-counted, nullable pointer to a node (one machine word).
+/// Copying shares; `make_unique` clones a shared node before a write.
+template <class V>
+class node_ptr {
+public:
+  // -- constructors ---------------------------------------------------------
+
+  node_ptr() noexcept = default;
+  /// Adopts `h` (its count already includes this reference).
+  explicit node_ptr(node_header* h) noexcept : h_(h) {}
+  node_ptr(const node_ptr& o) noexcept : h_(o.h_) { retain(); }
+  node_ptr(node_ptr&& o) noexcept : h_(std::exchange(o.h_, nullptr)) {}
+  node_ptr& operator=(const node_ptr& o) noexcept {
+    node_ptr tmp(o);
+    swap(tmp);
+    return *this;
+  }
+  node_ptr& operator=(node_ptr&& o) noexcept {
+    node_ptr tmp(std::move(o));
+    swap(tmp);
+    return *this;
+  }
+  ~node_ptr() {
+    if (h_)
+      release_node<V>(h_);
+  }
+
+  /// Shares `h` (adds a reference).
+  static node_ptr share(node_header* h) noexcept {
+    if (h)
+      h->rc.fetch_add(1, std::memory_order_relaxed);
+    return node_ptr(h);
+  }
+
+  // -- observers ------------------------------------------------------------
+
+  node_header* get() const noexcept { return h_; }
+  node_header* operator->() const noexcept { return h_; }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+  bool unique() const noexcept { return h_->rc.load(std::memory_order_acquire) == 1; }
+  std::uint32_t use_count() const noexcept {
+    return h_ ? h_->rc.load(std::memory_order_acquire) : 0;
+  }
+
+  // -- modifiers ------------------------------------------------------------
+
+  void swap(node_ptr& o) noexcept { std::swap(h_, o.h_); }
+  void reset() noexcept { node_ptr().swap(*this); }
+  /// Gives up ownership without releasing.
+  node_header* release() noexcept { return std::exchange(h_, nullptr); }
+
+  friend bool operator==(const node_ptr& a, const node_ptr& b) noexcept { return a.h_ == b.h_; }
+
+private:
+  void retain() noexcept {
+    if (h_)
+      h_->rc.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  node_header* h_ = nullptr;
+};
+
+} // namespace pathmap::detail

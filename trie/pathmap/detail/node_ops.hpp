@@ -1,0 +1,378 @@
+#pragma once
+/// @file
+/// `node_ops<V>`: one interface over every node kind (dispatch by `switch` on the tag), plus
+/// node lifetime (iterative release, copy-on-write) and the entry edits the trie algorithms use.
+///
+/// An *entry id* names an entry inside its node: the index for small nodes, the byte for dense
+/// nodes. Ids stay valid until the node is edited; `insert_entry` returns the new id.
+///
+/// Edits take the `node_ptr` slot that owns a unique node and may replace the node in it
+/// (small nodes are rebuilt, dense nodes grow). Every edit gives the strong exception
+/// guarantee: when a value copy throws, the slot still holds the unchanged node.
+
+#include <algorithm>
+#include <optional>
+
+#include "pathmap/detail/dense_node.hpp"
+#include "pathmap/detail/small_node.hpp"
+
+namespace pathmap::detail {
+
+template <class V>
+struct node_ops {
+  using sn = small_node<V>;
+  using dn = dense_node<V>;
+  using ptr = node_ptr<V>;
+
+  static bool small(const node_header* h) noexcept { return h->tag == node_tag::small; }
+
+  // -- reading --------------------------------------------------------------
+
+  static int find(const node_header* h, std::uint8_t b) noexcept {
+    return small(h) ? sn::find(h, b) : dn::find(h, b);
+  }
+  static int count(const node_header* h) noexcept {
+    return small(h) ? h->n : dn::exists(h).count();
+  }
+  static std::size_t key_len(const node_header* h, int e) noexcept {
+    return small(h) ? sn::key_len(h, e) : 1;
+  }
+  static std::uint8_t first_byte(const node_header* h, int e) noexcept {
+    return small(h) ? sn::firsts(h)[e] : std::uint8_t(e);
+  }
+  /// Key bytes after the first.
+  static path_view tail(const node_header* h, int e) noexcept {
+    return small(h) ? sn::tail(h, e) : path_view{};
+  }
+  static std::uint8_t key_byte(const node_header* h, int e, std::size_t off) noexcept {
+    return off == 0 ? first_byte(h, e) : sn::tail(h, e)[off - 1];
+  }
+  static V* val(const node_header* h, int e) noexcept {
+    return small(h) ? sn::val(h, e) : dn::val(h, e);
+  }
+  static ptr* child_slot(const node_header* h, int e) noexcept {
+    return small(h) ? sn::child_slot(h, e) : dn::child_slot(h, e);
+  }
+  static node_header* child(const node_header* h, int e) noexcept {
+    ptr* c = child_slot(h, e);
+    return c ? c->get() : nullptr;
+  }
+  static byte_mask root_mask(const node_header* h) noexcept {
+    return small(h) ? sn::root_mask(h) : dn::exists(h);
+  }
+  static int first_entry(const node_header* h) noexcept {
+    return small(h) ? (h->n ? 0 : -1) : dn::exists(h).first();
+  }
+  static int last_entry(const node_header* h) noexcept {
+    return small(h) ? int(h->n) - 1 : dn::exists(h).last();
+  }
+  static int next_entry(const node_header* h, int e) noexcept {
+    return small(h) ? (e + 1 < h->n ? e + 1 : -1) : dn::exists(h).next_at_or_after(e + 1);
+  }
+  static int prev_entry(const node_header* h, int e) noexcept {
+    return small(h) ? e - 1 : dn::exists(h).prev_at_or_before(e - 1);
+  }
+  /// The `i`-th entry in byte order, or -1.
+  static int nth_entry(const node_header* h, int i) noexcept {
+    if (small(h))
+      return i >= 0 && i < h->n ? i : -1;
+    return dn::exists(h).nth(i);
+  }
+  /// The first entry whose first byte is greater than `b`, or -1.
+  static int entry_after(const node_header* h, std::uint8_t b) noexcept {
+    if (!small(h))
+      return dn::exists(h).next_at_or_after(int(b) + 1);
+    const std::uint8_t* f = sn::firsts(h);
+    for (int i = 0; i < h->n; ++i)
+      if (f[i] > b)
+        return i;
+    return -1;
+  }
+  /// The last entry whose first byte is less than `b`, or -1.
+  static int entry_before(const node_header* h, std::uint8_t b) noexcept {
+    if (!small(h))
+      return dn::exists(h).prev_at_or_before(int(b) - 1);
+    const std::uint8_t* f = sn::firsts(h);
+    for (int i = h->n - 1; i >= 0; --i)
+      if (f[i] < b)
+        return i;
+    return -1;
+  }
+
+  // -- lifetime -------------------------------------------------------------
+
+  /// Drops one reference; destroys without recursion when it was the last.
+  static void release(node_header* h) noexcept {
+    if (h->rc.fetch_sub(1, std::memory_order_acq_rel) != 1)
+      return;
+    // Dying nodes are chained through their (dead) reference count bytes 8..16.
+    node_header* list = nullptr;
+    auto push = [&list](node_header* c) noexcept {
+      std::memcpy(reinterpret_cast<char*>(c) + 8, &list, sizeof(list));
+      list = c;
+    };
+    destroy_one(h, push);
+    while (list) {
+      node_header* c = list;
+      std::memcpy(&list, reinterpret_cast<char*>(c) + 8, sizeof(list));
+      destroy_one(c, push);
+    }
+  }
+
+  static node_header* clone(const node_header* h) {
+    return small(h) ? sn::clone(h) : dn::clone(h);
+  }
+
+  /// Copy-on-write: makes the node in `slot` unique, cloning it when shared.
+  static void make_unique(ptr& slot) {
+    if (!slot.unique())
+      slot = ptr(clone(slot.get()));
+  }
+
+  /// Builds the chain of nodes for `rest` (non-empty): the path `rest` from the new node's root
+  /// ends in an entry holding a copy/move of `*val` (if any) and `child` (if any).
+  static ptr make_chain(path_view rest, V* val, node_header* child) {
+    std::size_t n = rest.size();
+    std::size_t start = (n - 1) / max_key_len * max_key_len;
+    entry_src<V> e{rest[start], rest.subview(start + 1, n - start - 1), val, true, child};
+    ptr cur(sn::build(&e, 1));
+    while (start > 0) {
+      start -= max_key_len;
+      entry_src<V> up{rest[start], rest.subview(start + 1, max_key_len - 1), nullptr, false,
+                      cur.get()};
+      cur = ptr(sn::build(&up, 1));
+    }
+    return cur;
+  }
+
+  // -- edits (on the unique node owned by `slot`) ----------------------------
+
+  /// Adds an entry with first byte `first` (absent) and key tail `tail` (any length; long tails
+  /// become chains). Returns the new entry's id.
+  static int insert_entry(ptr& slot, std::uint8_t first, path_view tail, V* val,
+                          node_header* child) {
+    ptr chain;
+    if (tail.size() >= max_key_len) {
+      chain = make_chain(tail.subview(max_key_len - 1), val, child);
+      tail = tail.subview(0, max_key_len - 1);
+      val = nullptr;
+      child = chain.get();
+    }
+    node_header* h = slot.get();
+    if (!small(h)) {
+      if (!tail.empty()) {
+        ptr c = make_chain(tail, val, child);
+        replace(slot, dn::insert_child(h, first, std::move(c)));
+        return first;
+      }
+      if (val) {
+        V tmp(std::move_if_noexcept(*val));
+        replace(slot, dn::insert_val(h, first, std::move(tmp)));
+      }
+      if (child)
+        replace(slot, dn::insert_child(slot.get(), first, ptr::share(child)));
+      dn::exists(slot.get()).set(first);
+      return first;
+    }
+    entry_src<V> es[small_node_max + 1];
+    int n = h->n, at = 0;
+    while (at < n && sn::firsts(h)[at] < first)
+      ++at;
+    for (int i = 0; i < n; ++i)
+      es[i < at ? i : i + 1] = sn::describe(h, i, true);
+    es[at] = {first, tail, val, true, child};
+    if (std::size_t(n) + 1 <= small_node_max) {
+      slot = ptr(sn::build(es, n + 1));
+      return at;
+    }
+    slot = ptr(dense_from(es, n + 1));
+    return first;
+  }
+
+  /// Sets entry `e`'s value, returning the value it replaced.
+  static std::optional<V> set_val(ptr& slot, int e, V&& v) {
+    node_header* h = slot.get();
+    if (V* cur = val(h, e)) {
+      std::optional<V> old(std::move(*cur));
+      *cur = std::move(v);
+      return old;
+    }
+    if (small(h)) {
+      entry_src<V> es[small_node_max];
+      describe_all(h, es);
+      es[e].val = &v;
+      slot = ptr(sn::build(es, h->n));
+    } else {
+      replace(slot, dn::insert_val(h, std::uint8_t(e), std::move(v)));
+    }
+    return std::nullopt;
+  }
+
+  /// Removes and returns entry `e`'s value (nullopt when it has none). The entry stays.
+  static std::optional<V> take_val(ptr& slot, int e) {
+    node_header* h = slot.get();
+    V* cur = val(h, e);
+    if (!cur)
+      return std::nullopt;
+    std::optional<V> out;
+    if (small(h)) {
+      out.emplace(std::move(*cur));
+      entry_src<V> es[small_node_max];
+      describe_all(h, es);
+      es[e].val = nullptr;
+      slot = ptr(sn::build(es, h->n));
+    } else {
+      replace(slot, dn::remove_val(h, std::uint8_t(e), out));
+    }
+    return out;
+  }
+
+  /// Replaces entry `e`'s child with `c` (null removes it). The entry stays.
+  static void set_child(ptr& slot, int e, ptr c) {
+    node_header* h = slot.get();
+    if (ptr* cur = child_slot(h, e)) {
+      if (c) {
+        *cur = std::move(c);
+        return;
+      }
+      if (small(h)) {
+        entry_src<V> es[small_node_max];
+        describe_all(h, es);
+        es[e].child = nullptr;
+        slot = ptr(sn::build(es, h->n));
+      } else {
+        dn::remove_child(h, std::uint8_t(e));
+      }
+      return;
+    }
+    if (!c)
+      return;
+    if (small(h)) {
+      entry_src<V> es[small_node_max];
+      describe_all(h, es);
+      es[e].child = c.get();
+      slot = ptr(sn::build(es, h->n));
+    } else {
+      replace(slot, dn::insert_child(h, std::uint8_t(e), std::move(c)));
+    }
+  }
+
+  /// Removes entry `e` entirely. The node may end up with no entries; the caller decides.
+  static void remove_entry(ptr& slot, int e) {
+    node_header* h = slot.get();
+    if (small(h)) {
+      entry_src<V> es[small_node_max];
+      int n = 0;
+      for (int i = 0; i < h->n; ++i)
+        if (i != e)
+          es[n++] = sn::describe(h, i, true);
+      slot = ptr(sn::build(es, n));
+      return;
+    }
+    std::uint8_t b = std::uint8_t(e);
+    if (dn::kids(h).test(b))
+      dn::remove_child(h, b);
+    if (dn::vals(h).test(b)) {
+      std::optional<V> drop;
+      replace(slot, dn::remove_val(h, b, drop));
+    }
+    dn::exists(slot.get()).reset(b);
+  }
+
+  /// Splits entry `e` (small) after `off` key bytes (0 < off < key_len): the entry keeps the
+  /// first `off` bytes and a new child node holds the rest with the old value and child.
+  static void split_entry(ptr& slot, int e, std::size_t off) {
+    node_header* h = slot.get();
+    path_view t = sn::tail(h, e);
+    entry_src<V> low{t[off - 1], t.subview(off), val(h, e), true, child(h, e)};
+    ptr c(sn::build(&low, 1));
+    entry_src<V> es[small_node_max];
+    describe_all(h, es);
+    es[e].tail = t.subview(0, off - 1);
+    es[e].val = nullptr;
+    es[e].child = c.get();
+    slot = ptr(sn::build(es, h->n));
+  }
+
+  /// Cuts entry `e`'s key to `off` bytes (0 < off <= key_len), dropping its value and child:
+  /// the position at `off` stays as a dangling path end.
+  static void truncate_entry(ptr& slot, int e, std::size_t off) {
+    node_header* h = slot.get();
+    if (!small(h)) {
+      set_child(slot, e, ptr());
+      take_val(slot, e);
+      return;
+    }
+    entry_src<V> es[small_node_max];
+    describe_all(h, es);
+    es[e].tail = es[e].tail.subview(0, off - 1);
+    es[e].val = nullptr;
+    es[e].child = nullptr;
+    slot = ptr(sn::build(es, h->n));
+  }
+
+private:
+  template <class F>
+  static void destroy_one(node_header* h, F& push) noexcept {
+    if (small(h))
+      sn::destroy(h, push);
+    else
+      dn::destroy(h, push);
+  }
+
+  static void describe_all(const node_header* h, entry_src<V>* es) noexcept {
+    for (int i = 0; i < h->n; ++i)
+      es[i] = sn::describe(h, i, true);
+  }
+
+  /// Installs `n` in `slot` if it is a new node (the old one is released).
+  static void replace(ptr& slot, node_header* n) noexcept {
+    if (n != slot.get())
+      slot = ptr(n);
+  }
+
+  /// A dense node holding `n` sorted entries; multi-byte keys move into new child nodes.
+  static node_header* dense_from(entry_src<V>* es, int n) {
+    ptr subs[small_node_max + 1];
+    std::size_t nc = 0, nv = 0;
+    for (int i = 0; i < n; ++i) {
+      if (!es[i].tail.empty()) {
+        entry_src<V> low{es[i].tail[0], es[i].tail.subview(1), es[i].val, true, es[i].child};
+        subs[i] = ptr(sn::build(&low, 1));
+        es[i].val = nullptr;
+        es[i].child = subs[i].get();
+      }
+      nc += es[i].child != nullptr;
+      nv += es[i].val != nullptr;
+    }
+    ptr d(dn::make(dn::grow_cap(nc), dn::grow_cap(nv)));
+    node_header* h = d.get();
+    V* vs = dn::values(h);
+    ptr* cs = dn::children(h);
+    std::size_t c = 0, v = 0;
+    for (int i = 0; i < n; ++i) {
+      std::uint8_t b = es[i].first;
+      dn::exists(h).set(b);
+      if (es[i].val) {
+        if (dn::nothrow_move && es[i].move_val)
+          ::new (vs + v) V(std::move_if_noexcept(*es[i].val));
+        else
+          ::new (vs + v) V(*es[i].val); // may throw: `d` then destroys what was built
+        ++v;
+        dn::vals(h).set(b);
+      }
+      if (es[i].child) {
+        ::new (cs + c++) ptr(ptr::share(es[i].child));
+        dn::kids(h).set(b);
+      }
+    }
+    return d.release();
+  }
+};
+
+template <class V>
+void release_node(node_header* h) noexcept {
+  node_ops<V>::release(h);
+}
+
+} // namespace pathmap::detail

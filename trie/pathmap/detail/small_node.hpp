@@ -1,0 +1,211 @@
+#pragma once
+/// @file
+/// `small_node`: up to `small_node_max` entries with multi-byte keys, in one allocation.
+///
+/// Layout after the 16-byte header (`n` entries, `nc` children, `nv` values, `t` tail bytes):
+///
+///     [node_ptr children[nc]] [V values[nv]] [u16 tail_end[n]] [u8 first[n]] [u8 tails[t]]
+///
+/// Entries are sorted by their first byte, which is kept apart in `first[]` so that a lookup
+/// scans `n` contiguous bytes. The rest of entry `i`'s key (its *tail*) is
+/// `tails[tail_end[i-1] .. tail_end[i]]`. Header field `f0` has bit `i` set when entry `i` has a
+/// value, `f1` when it has a child; values and children are packed in entry order, so entry
+/// `i`'s value is `values[popcount(f0 & ((1 << i) - 1))]`. `f2` is the total tail length.
+///
+/// A small node is never changed in place except to overwrite an existing value: every
+/// structural change builds a new node (`build_small`) from entry descriptions, which keeps the
+/// code simple and gives the strong exception guarantee (the old node is untouched until the new
+/// one is complete). Nodes hold at most 16 entries, so a rebuild copies a few hundred bytes.
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <type_traits>
+
+#include "pathmap/detail/node.hpp"
+
+namespace pathmap::detail {
+
+/// Describes one entry to build. `val` is copied, or moved when `move_val` is set and moving
+/// cannot throw; `child` is shared (its count is incremented).
+template <class V>
+struct entry_src {
+  std::uint8_t first;
+  path_view tail;
+  V* val = nullptr;
+  bool move_val = false;
+  node_header* child = nullptr;
+};
+
+template <class V>
+struct small_node {
+  using traits = node_traits<V>;
+  static constexpr std::size_t off0 = traits::data_offset;
+
+  static constexpr std::size_t values_offset(std::size_t nc) noexcept {
+    return align_up(off0 + nc * sizeof(node_ptr<V>), alignof(V));
+  }
+  static constexpr std::size_t tail_end_offset(std::size_t nc, std::size_t nv) noexcept {
+    return align_up(values_offset(nc) + nv * sizeof(V), alignof(std::uint16_t));
+  }
+  static constexpr std::size_t bytes(std::size_t n, std::size_t nc, std::size_t nv,
+                                     std::size_t t) noexcept {
+    return tail_end_offset(nc, nv) + n * 3 + t;
+  }
+
+  // -- layout accessors -----------------------------------------------------
+
+  static std::size_t nc(const node_header* h) noexcept { return std::popcount(h->f1); }
+  static std::size_t nv(const node_header* h) noexcept { return std::popcount(h->f0); }
+  static std::size_t size_of(const node_header* h) noexcept {
+    return bytes(h->n, nc(h), nv(h), h->f2);
+  }
+  static node_ptr<V>* children(const node_header* h) noexcept {
+    return reinterpret_cast<node_ptr<V>*>(reinterpret_cast<char*>(const_cast<node_header*>(h))
+                                          + off0);
+  }
+  static V* values(const node_header* h) noexcept {
+    return reinterpret_cast<V*>(reinterpret_cast<char*>(const_cast<node_header*>(h))
+                                + values_offset(nc(h)));
+  }
+  static std::uint16_t* tail_end(const node_header* h) noexcept {
+    return reinterpret_cast<std::uint16_t*>(reinterpret_cast<char*>(const_cast<node_header*>(h))
+                                            + tail_end_offset(nc(h), nv(h)));
+  }
+  static std::uint8_t* firsts(const node_header* h) noexcept {
+    return reinterpret_cast<std::uint8_t*>(tail_end(h) + h->n);
+  }
+  static std::uint8_t* tails(const node_header* h) noexcept { return firsts(h) + h->n; }
+
+  // -- entries --------------------------------------------------------------
+
+  /// Index of the entry starting with `b`, or -1.
+  static int find(const node_header* h, std::uint8_t b) noexcept {
+    const std::uint8_t* f = firsts(h);
+    for (int i = 0, n = h->n; i < n; ++i)
+      if (f[i] == b)
+        return i;
+    return -1;
+  }
+  static path_view tail(const node_header* h, int i) noexcept {
+    const std::uint16_t* te = tail_end(h);
+    std::size_t begin = i == 0 ? 0 : te[i - 1];
+    return {tails(h) + begin, te[i] - begin};
+  }
+  static std::size_t key_len(const node_header* h, int i) noexcept {
+    return 1 + tail(h, i).size();
+  }
+  static bool has_val(const node_header* h, int i) noexcept { return (h->f0 >> i) & 1u; }
+  static bool has_child(const node_header* h, int i) noexcept { return (h->f1 >> i) & 1u; }
+  static V* val(const node_header* h, int i) noexcept {
+    if (!has_val(h, i))
+      return nullptr;
+    return values(h) + std::popcount(unsigned(h->f0) & ((1u << i) - 1));
+  }
+  static node_ptr<V>* child_slot(const node_header* h, int i) noexcept {
+    if (!has_child(h, i))
+      return nullptr;
+    return children(h) + std::popcount(unsigned(h->f1) & ((1u << i) - 1));
+  }
+  static byte_mask root_mask(const node_header* h) noexcept {
+    byte_mask m;
+    const std::uint8_t* f = firsts(h);
+    for (int i = 0; i < h->n; ++i)
+      m.set(f[i]);
+    return m;
+  }
+
+  /// Describes entry `i` for `build_small`, copying or moving its value.
+  static entry_src<V> describe(const node_header* h, int i, bool move_val) noexcept {
+    auto* c = child_slot(h, i);
+    return {firsts(h)[i], tail(h, i), val(h, i), move_val, c ? c->get() : nullptr};
+  }
+
+  // -- building -------------------------------------------------------------
+
+  /// Builds a node from `n` entries sorted by first byte. Strong exception guarantee: on a
+  /// throwing value copy nothing is leaked and the sources are unchanged.
+  static node_header* build(const entry_src<V>* es, std::size_t n) {
+    std::size_t ncc = 0, nvv = 0, t = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      ncc += es[i].child != nullptr;
+      nvv += es[i].val != nullptr;
+      t += es[i].tail.size();
+    }
+    std::size_t size = bytes(n, ncc, nvv, t);
+    void* mem = node_alloc<V>(size);
+    auto* h = ::new (mem) node_header(node_tag::small);
+    h->n = static_cast<std::uint8_t>(n);
+    std::uint16_t vb = 0, cb = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      vb |= std::uint16_t(es[i].val != nullptr) << i;
+      cb |= std::uint16_t(es[i].child != nullptr) << i;
+    }
+    h->f0 = vb;
+    h->f1 = cb;
+    h->f2 = static_cast<std::uint16_t>(t);
+    // Values first: the only step that can throw.
+    V* vs = values(h);
+    std::size_t built = 0;
+    try {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!es[i].val)
+          continue;
+        if constexpr (std::is_nothrow_move_constructible_v<V>) {
+          if (es[i].move_val) {
+            ::new (vs + built) V(std::move(*es[i].val));
+            ++built;
+            continue;
+          }
+        }
+        ::new (vs + built) V(*es[i].val);
+        ++built;
+      }
+    } catch (...) {
+      std::destroy_n(vs, built);
+      node_free<V>(mem, size);
+      throw;
+    }
+    node_ptr<V>* cs = children(h);
+    std::uint16_t* te = tail_end(h);
+    std::uint8_t* f = firsts(h);
+    std::uint8_t* tl = tails(h);
+    std::size_t c = 0, pos = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (es[i].child)
+        ::new (cs + c++) node_ptr<V>(node_ptr<V>::share(es[i].child));
+      f[i] = es[i].first;
+      if (!es[i].tail.empty())
+        std::memcpy(tl + pos, es[i].tail.data(), es[i].tail.size());
+      pos += es[i].tail.size();
+      te[i] = static_cast<std::uint16_t>(pos);
+    }
+    return h;
+  }
+
+  /// A shallow copy (children shared, values copied): the copy-on-write step.
+  static node_header* clone(const node_header* h) {
+    entry_src<V> es[small_node_max];
+    for (int i = 0; i < h->n; ++i)
+      es[i] = describe(h, i, false);
+    return build(es, h->n);
+  }
+
+  /// Destroys values and hands each child whose count drops to zero to `dead`.
+  template <class F>
+  static void destroy(node_header* h, F&& dead) noexcept {
+    std::destroy_n(values(h), nv(h));
+    node_ptr<V>* cs = children(h);
+    for (std::size_t i = 0, e = nc(h); i < e; ++i) {
+      node_header* c = cs[i].release();
+      if (c->rc.fetch_sub(1, std::memory_order_acq_rel) == 1)
+        dead(c);
+    }
+    std::size_t size = size_of(h);
+    h->~node_header();
+    node_free<V>(h, size);
+  }
+};
+
+} // namespace pathmap::detail

@@ -1,0 +1,526 @@
+#pragma once
+/// @file
+/// `zipper_core<V>`: the navigation engine shared by every zipper.
+///
+/// State: the *origin* (a node and the value slot at its root), the focus path measured from
+/// the origin (`path_`, whose first `root_len_` bytes are the zipper's root prefix), and a stack
+/// of frames that locate the focus in the trie without searching again:
+///
+/// - a frame `(h, e, off, depth)` is a position inside entry `e` of node `h` after `off` key
+///   bytes (`1 <= off <= key_len`), or the root of `h` when `e < 0` (only the origin frame);
+///   `depth` is the path length at `h`'s root;
+/// - frames below the top are at the end of their entry, and the next frame's node is that
+///   entry's child;
+/// - `missing_` counts trailing bytes of `path_` below the deepest existing position (the focus
+///   may sit on a path that does not exist).
+///
+/// Positions inside a key have exactly one child and no value, so the iteration steps jump
+/// over whole keys: `to_next_val` costs one step per entry, not per byte. Frames hold plain
+/// node pointers: the owner keeps the trie alive and unchanged (read zippers borrow a map;
+/// write zippers rebuild the frames after each write, see `invalidate`).
+
+#include <cstdint>
+#include <vector>
+
+#include "pathmap/detail/trie_ops.hpp"
+
+namespace pathmap::detail {
+
+template <class V>
+class zipper_core {
+public:
+  using ops = node_ops<V>;
+  using trie = trie_ops<V>;
+
+  struct frame {
+    const node_header* h;
+    int e;
+    std::size_t off;
+    std::size_t depth;
+  };
+
+  // -- set-up ---------------------------------------------------------------
+
+  zipper_core() = default;
+
+  /// Places the zipper: origin node `origin` with root value `origin_val`, root prefix `root`.
+  void init(const node_header* origin, const V* origin_val, path_view root) {
+    origin_ = origin;
+    origin_val_ = origin_val;
+    path_.assign(root.begin(), root.end());
+    root_len_ = root.size();
+    rebuild();
+  }
+
+  /// Re-points the origin after the trie changed and recomputes the frames for the same path.
+  void reorigin(const node_header* origin, const V* origin_val) {
+    origin_ = origin;
+    origin_val_ = origin_val;
+    rebuild();
+  }
+
+  /// Path-only moves for an owner whose frames are stale (it calls `reorigin` before the next
+  /// query): append bytes, or cut the path to origin-relative length `len` (never above the
+  /// root).
+  void lazy_append(path_view k) { path_.insert(path_.end(), k.begin(), k.end()); }
+  void lazy_truncate(std::size_t len) { path_.resize(std::max(len, root_len_)); }
+
+  /// Makes this a zipper rooted at `o`'s focus (a fork).
+  void fork_from(const zipper_core& o) {
+    *this = o;
+    root_len_ = path_.size();
+  }
+
+  // -- paths ------------------------------------------------------------------
+
+  path_view path() const noexcept {
+    return {path_.data() + root_len_, path_.size() - root_len_};
+  }
+  path_view origin_path() const noexcept { return {path_.data(), path_.size()}; }
+  path_view root_prefix_path() const noexcept { return {path_.data(), root_len_}; }
+  bool at_root() const noexcept { return path_.size() == root_len_; }
+  const node_header* origin() const noexcept { return origin_; }
+  const V* origin_val() const noexcept { return origin_val_; }
+
+  // -- focus queries ----------------------------------------------------------
+
+  bool path_exists() const noexcept { return missing_ == 0; }
+
+  /// True when the zipper's root itself does not exist (nothing is below it).
+  bool root_missing() const noexcept { return missing_ > path_.size() - root_len_; }
+
+  position focus() const noexcept {
+    const frame& f = stack_.back();
+    return {f.h, f.e, f.off};
+  }
+
+  const V* val() const noexcept {
+    if (missing_)
+      return nullptr;
+    const frame& f = stack_.back();
+    if (f.e < 0)
+      return origin_val_;
+    return trie::value_at(focus());
+  }
+
+  std::size_t child_count() const noexcept {
+    return missing_ ? 0 : std::size_t(trie::child_count(focus()));
+  }
+
+  byte_mask child_mask() const noexcept {
+    return missing_ ? byte_mask{} : trie::child_mask(focus());
+  }
+
+  std::size_t val_count() const {
+    if (missing_)
+      return 0;
+    return (val() ? 1 : 0) + trie::count_below(focus());
+  }
+
+  /// The subtrie below the focus as a node (shared when possible).
+  node_ptr<V> focus_subtrie() const {
+    if (missing_)
+      return {};
+    return trie::subtrie_at(focus());
+  }
+
+  // -- moving down --------------------------------------------------------------
+
+  void descend_byte(std::uint8_t b) {
+    path_.push_back(b);
+    if (missing_) {
+      ++missing_;
+      return;
+    }
+    frame& f = stack_.back();
+    if (f.e < 0) {
+      int e = f.h ? ops::find(f.h, b) : -1;
+      if (e < 0) {
+        missing_ = 1;
+        return;
+      }
+      f.e = e;
+      f.off = 1;
+      return;
+    }
+    std::size_t kl = ops::key_len(f.h, f.e);
+    if (f.off < kl) {
+      if (ops::key_byte(f.h, f.e, f.off) == b)
+        ++f.off;
+      else
+        missing_ = 1;
+      return;
+    }
+    const node_header* c = ops::child(f.h, f.e);
+    int e = c ? ops::find(c, b) : -1;
+    if (e < 0) {
+      missing_ = 1;
+      return;
+    }
+    stack_.push_back({c, e, 1, f.depth + kl});
+  }
+
+  void descend_to(path_view k) {
+    path_.reserve(path_.size() + k.size());
+    std::size_t i = 0;
+    while (i < k.size()) {
+      if (missing_) {
+        path_.insert(path_.end(), k.begin() + i, k.end());
+        missing_ += k.size() - i;
+        return;
+      }
+      // Inside a key, compare a run of bytes at once.
+      frame& f = stack_.back();
+      if (f.e >= 0) {
+        std::size_t kl = ops::key_len(f.h, f.e);
+        if (f.off < kl && f.off >= 1) {
+          path_view t = ops::tail(f.h, f.e);
+          std::size_t n = std::min(kl - f.off, k.size() - i);
+          std::size_t l = 0;
+          while (l < n && t[f.off - 1 + l] == k[i + l])
+            ++l;
+          path_.insert(path_.end(), k.begin() + i, k.begin() + i + l);
+          f.off += l;
+          i += l;
+          if (l < n) {
+            descend_byte(k[i++]); // the mismatch: becomes missing
+          }
+          continue;
+        }
+      }
+      descend_byte(k[i++]);
+    }
+  }
+
+  /// Follows `k` only while it exists; returns the bytes descended.
+  std::size_t descend_to_existing(path_view k) {
+    std::size_t i = 0;
+    while (i < k.size() && !missing_) {
+      descend_byte(k[i]);
+      if (missing_) {
+        ascend_one();
+        break;
+      }
+      ++i;
+    }
+    return i;
+  }
+
+  /// Like `descend_to_existing`, stopping just after the first byte that lands on a value.
+  std::size_t descend_to_val(path_view k) {
+    std::size_t i = 0;
+    while (i < k.size() && !missing_) {
+      descend_byte(k[i]);
+      if (missing_) {
+        ascend_one();
+        break;
+      }
+      ++i;
+      if (val())
+        break;
+    }
+    return i;
+  }
+
+  /// Descends to the first child, jumping to the end of its key. False at a leaf.
+  bool descend_first_jump() {
+    if (missing_)
+      return false;
+    frame& f = stack_.back();
+    if (f.e < 0) {
+      if (!f.h || ops::count(f.h) == 0)
+        return false;
+      enter(f, ops::first_entry(f.h), true);
+      return true;
+    }
+    std::size_t kl = ops::key_len(f.h, f.e);
+    if (f.off < kl) {
+      path_view t = ops::tail(f.h, f.e);
+      path_.insert(path_.end(), t.begin() + (f.off - 1), t.end());
+      f.off = kl;
+      return true;
+    }
+    const node_header* c = ops::child(f.h, f.e);
+    if (!c)
+      return false;
+    stack_.push_back({c, -1, 0, f.depth + kl});
+    enter(stack_.back(), ops::first_entry(c), true);
+    return true;
+  }
+
+  /// Descends one byte into the child with index `i` of the child mask (0 = first,
+  /// -1 = last). False, unmoved, when there is none.
+  bool descend_indexed(int i) {
+    if (missing_)
+      return false;
+    byte_mask m = child_mask();
+    int b = i < 0 ? m.last() : m.nth(i);
+    if (b < 0)
+      return false;
+    descend_byte(std::uint8_t(b));
+    return true;
+  }
+
+  /// While there is exactly one child, descend, stopping at a value. True when moved.
+  bool descend_until(std::size_t max_bytes = std::size_t(-1)) {
+    bool moved = false;
+    while (max_bytes > 0 && !missing_ && child_count() == 1) {
+      frame& f = stack_.back();
+      std::size_t run = 1;
+      if (f.e >= 0 && f.off < ops::key_len(f.h, f.e))
+        run = std::min(ops::key_len(f.h, f.e) - f.off, max_bytes);
+      if (run > 1) {
+        path_view t = ops::tail(f.h, f.e);
+        path_.insert(path_.end(), t.begin() + (f.off - 1), t.begin() + (f.off - 1 + run));
+        f.off += run;
+      } else {
+        descend_byte(std::uint8_t(child_mask().first()));
+      }
+      max_bytes -= run;
+      moved = true;
+      if (val())
+        break;
+    }
+    return moved;
+  }
+
+  // -- moving up ----------------------------------------------------------------
+
+  /// Up one byte; false at the root.
+  bool ascend_one() {
+    if (at_root())
+      return false;
+    path_.pop_back();
+    if (missing_) {
+      --missing_;
+      return true;
+    }
+    step_back();
+    return true;
+  }
+
+  /// Up `n` bytes, stopping at the root (then false).
+  bool ascend(std::size_t n) {
+    std::size_t can = path_.size() - root_len_;
+    std::size_t go = std::min(n, can);
+    truncate(path_.size() - go);
+    return go == n;
+  }
+
+  void reset() { truncate(root_len_); }
+
+  /// Moves the focus to origin-relative length `len` (<= current length) by going up.
+  void truncate(std::size_t len) {
+    std::size_t drop = path_.size() - len;
+    std::size_t m = std::min(drop, missing_);
+    missing_ -= m;
+    drop -= m;
+    path_.resize(path_.size() - m);
+    while (drop > 0) {
+      frame& f = stack_.back();
+      if (f.e >= 0 && f.off > 1) {
+        std::size_t s = std::min(drop, f.off - 1);
+        f.off -= s;
+        drop -= s;
+        path_.resize(path_.size() - s);
+        continue;
+      }
+      path_.pop_back();
+      step_back();
+      --drop;
+    }
+  }
+
+  /// Goes up to the nearest ancestor with a value or several children (values ignored when
+  /// `branch_only`), or the root. False when already at the root.
+  bool ascend_until(bool branch_only) {
+    if (at_root())
+      return false;
+    do {
+      ascend_one();
+    } while (!at_root() && !((!branch_only && val()) || child_count() >= 2));
+    return true;
+  }
+
+  // -- siblings and iteration -----------------------------------------------------
+
+  /// Swaps the last byte for the next (`forward`) or previous existing sibling byte.
+  bool sibling(bool forward) {
+    if (missing_ || at_root())
+      return false;
+    frame& f = stack_.back();
+    if (f.e < 0 || f.off != 1 || f.depth < root_len_)
+      return false;
+    int e = forward ? ops::next_entry(f.h, f.e) : ops::prev_entry(f.h, f.e);
+    if (e < 0)
+      return false;
+    f.e = e;
+    path_.back() = ops::first_byte(f.h, e);
+    return true;
+  }
+
+  /// Moves to the next position in depth-first order after the focus's subtree: up until a
+  /// sibling exists, then to it (to the end of its key when `jump`). False at the end, with
+  /// the focus back at the root.
+  bool next_after_subtree(bool jump) {
+    if (root_missing()) {
+      reset();
+      return false;
+    }
+    leave_missing();
+    for (;;) {
+      if (at_root())
+        return false;
+      frame& f = stack_.back();
+      if (f.e < 0)
+        return false;
+      if (f.depth < root_len_) {
+        reset();
+        return false;
+      }
+      int e = ops::next_entry(f.h, f.e);
+      path_.resize(f.depth);
+      if (e >= 0) {
+        enter(f, e, jump);
+        return true;
+      }
+      if (stack_.size() > 1) {
+        stack_.pop_back();
+      } else {
+        f.e = -1;
+        f.off = 0;
+      }
+    }
+  }
+
+  bool to_next_val() {
+    if (root_missing())
+      return false;
+    if (missing_)
+      return skip_missing();
+    for (;;) {
+      if (!descend_first_jump() && !next_after_subtree(true))
+        return false;
+      if (val())
+        return true;
+    }
+  }
+
+  bool to_next_step() {
+    if (root_missing())
+      return false;
+    if (missing_)
+      return next_after_subtree(false);
+    if (child_count() > 0) {
+      descend_byte(std::uint8_t(child_mask().first()));
+      return true;
+    }
+    return next_after_subtree(false);
+  }
+
+  /// Depth-first search for the next path exactly `k` bytes below origin length `base`,
+  /// starting by descending from the focus (`from_focus`) or by leaving its subtree.
+  bool k_path_search(std::size_t base, std::size_t k, bool from_focus) {
+    bool down = from_focus;
+    for (;;) {
+      std::size_t d = path_.size() - base;
+      if (down && d == k && !missing_)
+        return true;
+      if (down && d < k && !missing_ && child_count() > 0) {
+        descend_byte(std::uint8_t(child_mask().first()));
+        continue;
+      }
+      // Leave this subtree: next sibling, or up.
+      for (;;) {
+        if (path_.size() == base)
+          return false;
+        if (sibling(true)) {
+          down = true;
+          break;
+        }
+        ascend_one();
+      }
+    }
+  }
+
+private:
+  /// Recomputes the frames for `path_` from the origin.
+  void rebuild() {
+    stack_.clear();
+    stack_.push_back({origin_, -1, 0, 0});
+    missing_ = 0;
+    std::vector<std::uint8_t> p;
+    p.swap(path_);
+    descend_to(path_view{p.data(), p.size()});
+  }
+
+  /// Makes `f` (at a node root) point into entry `e` after its first byte, or at its end.
+  void enter(frame& f, int e, bool jump) {
+    f.e = e;
+    path_.push_back(ops::first_byte(f.h, e));
+    if (jump) {
+      path_view t = ops::tail(f.h, e);
+      path_.insert(path_.end(), t.begin(), t.end());
+      f.off = t.size() + 1;
+    } else {
+      f.off = 1;
+    }
+  }
+
+  /// The frame part of going up one byte (the path byte is already gone).
+  void step_back() {
+    frame& f = stack_.back();
+    if (f.off > 1) {
+      --f.off;
+    } else if (stack_.size() > 1) {
+      stack_.pop_back();
+    } else {
+      f.e = -1;
+      f.off = 0;
+    }
+  }
+
+  void leave_missing() {
+    if (missing_)
+      truncate(path_.size() - missing_);
+  }
+
+  /// From a missing focus, moves to the existing position that follows it in depth-first
+  /// order and is a value, as `to_next_val` would. False when there is none.
+  bool skip_missing() {
+    std::uint8_t m = path_[path_.size() - missing_];
+    leave_missing();
+    frame& f = stack_.back();
+    bool found = false;
+    if (f.e >= 0 && f.off < ops::key_len(f.h, f.e)) {
+      if (ops::key_byte(f.h, f.e, f.off) > m) {
+        descend_first_jump();
+        found = true;
+      }
+    } else {
+      const node_header* n = f.e < 0 ? f.h : ops::child(f.h, f.e);
+      int e = n ? ops::entry_after(n, m) : -1;
+      if (e >= 0) {
+        if (f.e < 0) {
+          enter(f, e, true);
+        } else {
+          stack_.push_back({n, -1, 0, f.depth + ops::key_len(f.h, f.e)});
+          enter(stack_.back(), e, true);
+        }
+        found = true;
+      }
+    }
+    if (!found && !next_after_subtree(true))
+      return false;
+    return val() != nullptr || to_next_val();
+  }
+
+  const node_header* origin_ = nullptr;
+  const V* origin_val_ = nullptr;
+  std::vector<std::uint8_t> path_;
+  std::size_t root_len_ = 0;
+  std::vector<frame> stack_{frame{nullptr, -1, 0, 0}};
+  std::size_t missing_ = 0;
+};
+
+} // namespace pathmap::detail

@@ -104,6 +104,14 @@ inline std::string show(pathmap::path_view p) {
   return show(p.as_string_view());
 }
 
+inline std::string show(const std::string& s) {
+  return show(std::string_view(s));
+}
+
+inline std::string show(const char* s) {
+  return show(std::string_view(s));
+}
+
 /// The crate's example keys (docs and zipper tests).
 inline const std::vector<std::string>& roman_keys() {
   static const std::vector<std::string> keys{"arrow",   "bow",     "cannon", "roman",

@@ -270,7 +270,7 @@ void write_zipper<V>::graft_map(path_map<V> map) {
 
 template <class V>
 std::optional<path_map<V>> write_zipper<V>::take_map(bool prune) {
-  path_view f = core_.origin_path();
+  path_view f = core_.walk_path();
   ptr sub;
   std::optional<V> v;
   if (f.empty()) {

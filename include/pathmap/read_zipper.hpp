@@ -40,11 +40,12 @@ public:
   const detail::zipper_core<V>& read_core() const noexcept { return core_; }
   detail::zipper_core<V>& move_core() noexcept { return core_; }
 
-  /// A zipper over the trie at `origin` (root value `origin_val`), rooted at `root`.
+  /// A zipper over the trie at `origin` (root value `origin_val`, reached by `above` from
+  /// the origin the paths are reported from), rooted at `root` below `origin`.
   static read_zipper make(const detail::node_header* origin, const V* origin_val,
-                          path_view root) {
+                          path_view root, path_view above = {}) {
     read_zipper z;
-    z.core_.init(origin, origin_val, root);
+    z.core_.init(origin, origin_val, above, root);
     return z;
   }
 

@@ -36,10 +36,11 @@ class write_zipper : public detail::core_zipper<write_zipper<V>, V> {
 
 public:
   /// A zipper over the trie whose root node is in `*origin` and root value in `*origin_val`,
-  /// rooted at `root`.
-  write_zipper(ptr* origin, std::optional<V>* origin_val, path_view root)
+  /// rooted at `root` below it. `above` is the path from the reported origin (a zipper head's
+  /// root) to `*origin`; it shows in `origin_path()` and is never walked or pruned.
+  write_zipper(ptr* origin, std::optional<V>* origin_val, path_view root, path_view above = {})
     : origin_(origin), origin_val_(origin_val) {
-    core_.init(origin->get(), origin_val->has_value() ? &**origin_val : nullptr, root);
+    core_.init(origin->get(), origin_val->has_value() ? &**origin_val : nullptr, above, root);
   }
 
   write_zipper(write_zipper&&) noexcept = default;
@@ -52,7 +53,7 @@ public:
 
   void reset() {
     if (dirty_)
-      core_.lazy_truncate(core_.root_prefix_path().size());
+      core_.lazy_truncate(0);
     else
       core_.reset();
   }
@@ -74,7 +75,7 @@ public:
 
   /// Sets the value at the focus (creating the path); returns the value it replaced.
   std::optional<V> set_val(V v) {
-    path_view f = core_.origin_path();
+    path_view f = core_.walk_path();
     touch();
     if (f.empty()) {
       std::optional<V> old = std::move(*origin_val_);
@@ -86,7 +87,7 @@ public:
 
   /// Removes the value at the focus; children stay. Prunes the dangling path when asked.
   std::optional<V> remove_val(bool prune) {
-    path_view f = core_.origin_path();
+    path_view f = core_.walk_path();
     if (f.empty()) {
       touch();
       std::optional<V> old = std::move(*origin_val_);
@@ -101,7 +102,7 @@ public:
 
   /// Mutable access to the focus value (null when none). Valid until the next write.
   V* get_val_mut() {
-    path_view f = core_.origin_path();
+    path_view f = core_.walk_path();
     if (f.empty())
       return origin_val_->has_value() ? &**origin_val_ : nullptr;
     if (!trie::get(origin_->get(), f))
@@ -133,7 +134,7 @@ public:
   /// Makes the focus exist. True when bytes were created; false when it existed already or
   /// the focus is the origin.
   bool create_path() {
-    path_view f = core_.origin_path();
+    path_view f = core_.walk_path();
     if (f.empty() || (!dirty_ && core_.path_exists()))
       return false;
     if (!trie::create(*origin_, f))
@@ -145,7 +146,7 @@ public:
   /// If the focus is dangling, deletes it upward (see pruning above); returns the bytes
   /// removed, 0 when the focus has a value, children, or does not exist.
   std::size_t prune_path() {
-    path_view f = core_.origin_path();
+    path_view f = core_.walk_path();
     if (!trie::dangling(origin_->get(), f))
       return 0;
     touch();
@@ -155,7 +156,7 @@ public:
   /// Deletes every branch below the focus, keeping the focus value. True when something was
   /// removed.
   bool remove_branches(bool prune) {
-    path_view f = core_.origin_path();
+    path_view f = core_.walk_path();
     if (f.empty()) {
       if (!*origin_)
         return false;
@@ -206,7 +207,7 @@ private:
   void touch() noexcept { dirty_ = true; }
 
   void install(ptr sub, std::optional<V> v) {
-    path_view f = core_.origin_path();
+    path_view f = core_.walk_path();
     touch();
     if (f.empty()) {
       if (sub && detail::node_ops<V>::count(sub.get()) == 0)

@@ -14,6 +14,8 @@
 ///   `max_key_len`, everything in one allocation sized to its content.
 /// - `dense_node` (dense_node.hpp): up to 256 one-byte entries indexed by bitmasks, with packed
 ///   child and value arrays.
+/// - `cell_node` (cell_node.hpp): like a dense node, but each entry is a separately allocated,
+///   pinned cell; made by the zipper head for the parent of a write zipper's root.
 ///
 /// Memory layout of every node: a 16-byte `node_header`, then kind-specific data. The header
 /// puts the reference count at bytes 8..12 and keeps 12..16 spare, so that a dying node can store
@@ -38,13 +40,13 @@
 namespace pathmap::detail {
 
 /// The kinds of node.
-enum class node_tag : std::uint8_t { small = 1, dense = 2 };
+enum class node_tag : std::uint8_t { small = 1, dense = 2, cell = 3 };
 
 /// The common 16-byte header. `f0..f2` are kind-specific.
 struct node_header {
   node_tag tag;
   std::uint8_t n;           ///< small: number of entries.
-  std::uint16_t f0;         ///< small: value bits;  dense: child capacity.
+  std::uint16_t f0;         ///< small: value bits;  dense, cell: (child) capacity.
   std::uint16_t f1;         ///< small: child bits;  dense: value capacity.
   std::uint16_t f2;         ///< small: tail bytes.
   std::atomic<std::uint32_t> rc;

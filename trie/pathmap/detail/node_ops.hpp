@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "pathmap/detail/cell_node.hpp"
 #include "pathmap/detail/dense_node.hpp"
 #include "pathmap/detail/small_node.hpp"
 
@@ -22,17 +23,24 @@ template <class V>
 struct node_ops {
   using sn = small_node<V>;
   using dn = dense_node<V>;
+  using cn = cell_node<V>;
   using ptr = node_ptr<V>;
 
   static bool small(const node_header* h) noexcept { return h->tag == node_tag::small; }
+  static bool is_cell(const node_header* h) noexcept { return h->tag == node_tag::cell; }
+
+  /// The entry bytes of a dense or cell node.
+  static byte_mask& byte_entries(const node_header* h) noexcept {
+    return is_cell(h) ? cn::exists(h) : dn::exists(h);
+  }
 
   // -- reading --------------------------------------------------------------
 
   static int find(const node_header* h, std::uint8_t b) noexcept {
-    return small(h) ? sn::find(h, b) : dn::find(h, b);
+    return small(h) ? sn::find(h, b) : (byte_entries(h).test(b) ? b : -1);
   }
   static int count(const node_header* h) noexcept {
-    return small(h) ? h->n : dn::exists(h).count();
+    return small(h) ? h->n : byte_entries(h).count();
   }
   static std::size_t key_len(const node_header* h, int e) noexcept {
     return small(h) ? sn::key_len(h, e) : 1;
@@ -48,40 +56,41 @@ struct node_ops {
     return off == 0 ? first_byte(h, e) : sn::tail(h, e)[off - 1];
   }
   static V* val(const node_header* h, int e) noexcept {
-    return small(h) ? sn::val(h, e) : dn::val(h, e);
+    return small(h) ? sn::val(h, e) : is_cell(h) ? cn::val(h, e) : dn::val(h, e);
   }
   static ptr* child_slot(const node_header* h, int e) noexcept {
-    return small(h) ? sn::child_slot(h, e) : dn::child_slot(h, e);
+    return small(h) ? sn::child_slot(h, e)
+                    : is_cell(h) ? cn::child_slot(h, e) : dn::child_slot(h, e);
   }
   static node_header* child(const node_header* h, int e) noexcept {
     ptr* c = child_slot(h, e);
     return c ? c->get() : nullptr;
   }
   static byte_mask root_mask(const node_header* h) noexcept {
-    return small(h) ? sn::root_mask(h) : dn::exists(h);
+    return small(h) ? sn::root_mask(h) : byte_entries(h);
   }
   static int first_entry(const node_header* h) noexcept {
-    return small(h) ? (h->n ? 0 : -1) : dn::exists(h).first();
+    return small(h) ? (h->n ? 0 : -1) : byte_entries(h).first();
   }
   static int last_entry(const node_header* h) noexcept {
-    return small(h) ? int(h->n) - 1 : dn::exists(h).last();
+    return small(h) ? int(h->n) - 1 : byte_entries(h).last();
   }
   static int next_entry(const node_header* h, int e) noexcept {
-    return small(h) ? (e + 1 < h->n ? e + 1 : -1) : dn::exists(h).next_at_or_after(e + 1);
+    return small(h) ? (e + 1 < h->n ? e + 1 : -1) : byte_entries(h).next_at_or_after(e + 1);
   }
   static int prev_entry(const node_header* h, int e) noexcept {
-    return small(h) ? e - 1 : dn::exists(h).prev_at_or_before(e - 1);
+    return small(h) ? e - 1 : byte_entries(h).prev_at_or_before(e - 1);
   }
   /// The `i`-th entry in byte order, or -1.
   static int nth_entry(const node_header* h, int i) noexcept {
     if (small(h))
       return i >= 0 && i < h->n ? i : -1;
-    return dn::exists(h).nth(i);
+    return byte_entries(h).nth(i);
   }
   /// The first entry whose first byte is greater than `b`, or -1.
   static int entry_after(const node_header* h, std::uint8_t b) noexcept {
     if (!small(h))
-      return dn::exists(h).next_at_or_after(int(b) + 1);
+      return byte_entries(h).next_at_or_after(int(b) + 1);
     const std::uint8_t* f = sn::firsts(h);
     for (int i = 0; i < h->n; ++i)
       if (f[i] > b)
@@ -91,7 +100,7 @@ struct node_ops {
   /// The last entry whose first byte is less than `b`, or -1.
   static int entry_before(const node_header* h, std::uint8_t b) noexcept {
     if (!small(h))
-      return dn::exists(h).prev_at_or_before(int(b) - 1);
+      return byte_entries(h).prev_at_or_before(int(b) - 1);
     const std::uint8_t* f = sn::firsts(h);
     for (int i = h->n - 1; i >= 0; --i)
       if (f[i] < b)
@@ -120,7 +129,15 @@ struct node_ops {
   }
 
   static node_header* clone(const node_header* h) {
-    return small(h) ? sn::clone(h) : dn::clone(h);
+    switch (h->tag) {
+      case node_tag::small:
+        return sn::clone(h);
+      case node_tag::dense:
+        return dn::clone(h);
+      case node_tag::cell:
+        break;
+    }
+    return cn::clone(h);
   }
 
   /// Copy-on-write: makes the node in `slot` unique, cloning it when shared.
@@ -159,6 +176,20 @@ struct node_ops {
       child = chain.get();
     }
     node_header* h = slot.get();
+    if (is_cell(h)) {
+      ptr c = tail.empty() ? ptr::share(child) : make_chain(tail, val, child);
+      auto* cl = new cell<V>;
+      try {
+        if (val && tail.empty())
+          cl->val.emplace(std::move_if_noexcept(*val));
+        cl->child = std::move(c);
+        replace(slot, cn::insert_cell(h, first, cl));
+      } catch (...) {
+        delete cl;
+        throw;
+      }
+      return first;
+    }
     if (!small(h)) {
       if (!tail.empty()) {
         ptr c = make_chain(tail, val, child);
@@ -202,6 +233,8 @@ struct node_ops {
       describe_all(h, es);
       es[e].val = &v;
       slot = ptr(sn::build(es, h->n));
+    } else if (is_cell(h)) {
+      cn::get(h, e)->val.emplace(std::move(v));
     } else {
       replace(slot, dn::insert_val(h, std::uint8_t(e), std::move(v)));
     }
@@ -221,6 +254,10 @@ struct node_ops {
       describe_all(h, es);
       es[e].val = nullptr;
       slot = ptr(sn::build(es, h->n));
+    } else if (is_cell(h)) {
+      std::optional<V>& cv = cn::get(h, e)->val;
+      out.emplace(std::move(*cv));
+      cv.reset();
     } else {
       replace(slot, dn::remove_val(h, std::uint8_t(e), out));
     }
@@ -240,6 +277,8 @@ struct node_ops {
         describe_all(h, es);
         es[e].child = nullptr;
         slot = ptr(sn::build(es, h->n));
+      } else if (is_cell(h)) {
+        cur->reset();
       } else {
         dn::remove_child(h, std::uint8_t(e));
       }
@@ -252,6 +291,8 @@ struct node_ops {
       describe_all(h, es);
       es[e].child = c.get();
       slot = ptr(sn::build(es, h->n));
+    } else if (is_cell(h)) {
+      cn::get(h, e)->child = std::move(c);
     } else {
       replace(slot, dn::insert_child(h, std::uint8_t(e), std::move(c)));
     }
@@ -270,6 +311,10 @@ struct node_ops {
       return;
     }
     std::uint8_t b = std::uint8_t(e);
+    if (is_cell(h)) {
+      cn::remove_cell(h, b);
+      return;
+    }
     if (dn::kids(h).test(b))
       dn::remove_child(h, b);
     if (dn::vals(h).test(b)) {
@@ -311,13 +356,54 @@ struct node_ops {
     slot = ptr(sn::build(es, h->n));
   }
 
+  /// Turns the unique node in `slot` into a cell node (a no-op for one already): multi-byte
+  /// keys move into new child nodes, values and children move into new cells.
+  static void make_cell_node(ptr& slot) {
+    node_header* h = slot.get();
+    if (is_cell(h))
+      return;
+    int n = count(h);
+    ptr nn(cn::make(cn::grow_cap(std::size_t(n))));
+    node_header* c = nn.get();
+    for (int e = first_entry(h); e >= 0; e = next_entry(h, e)) {
+      auto* cl = new cell<V>;
+      std::uint8_t b = first_byte(h, e);
+      path_view t = tail(h, e);
+      try {
+        if (t.empty()) {
+          if (V* v = val(h, e))
+            cl->val.emplace(std::move_if_noexcept(*v));
+          cl->child = ptr::share(child(h, e));
+        } else {
+          cl->child = make_chain(t, val(h, e), child(h, e));
+        }
+      } catch (...) {
+        delete cl;
+        throw;
+      }
+      cn::cells(c)[cn::exists(c).count()] = cl;
+      cn::exists(c).set(b);
+    }
+    slot = std::move(nn);
+  }
+
+  /// The pinned cell of entry `e` in the cell node `h`.
+  static cell<V>* cell_of(const node_header* h, int e) noexcept { return cn::get(h, e); }
+
 private:
   template <class F>
   static void destroy_one(node_header* h, F& push) noexcept {
-    if (small(h))
-      sn::destroy(h, push);
-    else
-      dn::destroy(h, push);
+    switch (h->tag) {
+      case node_tag::small:
+        sn::destroy(h, push);
+        return;
+      case node_tag::dense:
+        dn::destroy(h, push);
+        return;
+      case node_tag::cell:
+        cn::destroy(h, push);
+        return;
+    }
   }
 
   static void describe_all(const node_header* h, entry_src<V>* es) noexcept {

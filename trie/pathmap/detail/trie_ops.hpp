@@ -115,14 +115,10 @@ struct trie_ops {
     while (!todo.empty()) {
       const node_header* h = todo.back();
       todo.pop_back();
-      if (ops::small(h)) {
-        total += small_node<V>::nv(h);
-        for (std::size_t i = 0, e = small_node<V>::nc(h); i < e; ++i)
-          todo.push_back(small_node<V>::children(h)[i].get());
-      } else {
-        total += dense_node<V>::vals(h).count();
-        for (int i = 0, e = dense_node<V>::kids(h).count(); i < e; ++i)
-          todo.push_back(dense_node<V>::children(h)[i].get());
+      for (int e = ops::first_entry(h); e >= 0; e = ops::next_entry(h, e)) {
+        total += ops::val(h, e) != nullptr;
+        if (const node_header* c = ops::child(h, e))
+          todo.push_back(c);
       }
     }
     return total;

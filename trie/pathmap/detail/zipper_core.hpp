@@ -2,8 +2,9 @@
 /// @file
 /// `zipper_core<V>`: the navigation engine shared by every zipper.
 ///
-/// State: the *origin* (a node and the value slot at its root), the focus path measured from
-/// the origin (`path_`, whose first `root_len_` bytes are the zipper's root prefix), and a stack
+/// State: the *origin* (a node and the value slot at its root), the focus path (`path_`: first
+/// `ext_` bytes that lead to the origin from a zipper head's root and are never walked, then
+/// bytes from the origin; the first `root_len_` bytes are the zipper's root prefix), and a stack
 /// of frames that locate the focus in the trie without searching again:
 ///
 /// - a frame `(h, e, off, depth)` is a position inside entry `e` of node `h` after `off` key
@@ -43,12 +44,16 @@ public:
 
   zipper_core() = default;
 
-  /// Places the zipper: origin node `origin` with root value `origin_val`, root prefix `root`.
-  void init(const node_header* origin, const V* origin_val, path_view root) {
+  /// Places the zipper: origin node `origin` with root value `origin_val`, which sits at
+  /// `above` (path bytes reported by `origin_path()` but not walked: where a zipper head put
+  /// the origin); the root is `root` below the origin.
+  void init(const node_header* origin, const V* origin_val, path_view above, path_view root) {
     origin_ = origin;
     origin_val_ = origin_val;
-    path_.assign(root.begin(), root.end());
-    root_len_ = root.size();
+    path_.assign(above.begin(), above.end());
+    path_.insert(path_.end(), root.begin(), root.end());
+    ext_ = above.size();
+    root_len_ = path_.size();
     rebuild();
   }
 
@@ -78,6 +83,8 @@ public:
   }
   path_view origin_path() const noexcept { return {path_.data(), path_.size()}; }
   path_view root_prefix_path() const noexcept { return {path_.data(), root_len_}; }
+  /// The focus path measured from the origin node (what the trie algorithms walk).
+  path_view walk_path() const noexcept { return {path_.data() + ext_, path_.size() - ext_}; }
   bool at_root() const noexcept { return path_.size() == root_len_; }
   const node_header* origin() const noexcept { return origin_; }
   const V* origin_val() const noexcept { return origin_val_; }
@@ -447,10 +454,10 @@ private:
   /// Recomputes the frames for `path_` from the origin.
   void rebuild() {
     stack_.clear();
-    stack_.push_back({origin_, -1, 0, 0});
+    stack_.push_back({origin_, -1, 0, ext_});
     missing_ = 0;
-    std::vector<std::uint8_t> p;
-    p.swap(path_);
+    std::vector<std::uint8_t> p(path_.begin() + ext_, path_.end());
+    path_.resize(ext_);
     descend_to(path_view{p.data(), p.size()});
   }
 
@@ -518,6 +525,7 @@ private:
   const node_header* origin_ = nullptr;
   const V* origin_val_ = nullptr;
   std::vector<std::uint8_t> path_;
+  std::size_t ext_ = 0;
   std::size_t root_len_ = 0;
   std::vector<frame> stack_{frame{nullptr, -1, 0, 0}};
   std::size_t missing_ = 0;

@@ -36,6 +36,9 @@
 namespace pathmap {
 
 template <class V>
+class zipper_head;
+
+template <class V>
 class path_map {
   using ptr = detail::node_ptr<V>;
   using trie = detail::trie_ops<V>;
@@ -175,6 +178,10 @@ public:
     return pathmap::write_zipper<V>(&root_, &root_val_, p);
   }
 
+  /// A zipper head rooted at the map root. The map must not be used otherwise while the head
+  /// lives; dropping the head gives it back (see zipper_head.hpp).
+  pathmap::zipper_head<V> zipper_head();
+
   // -- iteration ---------------------------------------------------------------------------
 
   /// Calls `f(path, value)` for every value in order, the root value first.
@@ -295,3 +302,5 @@ std::optional<path_map<V>> write_zipper<V>::take_map(bool prune) {
 }
 
 } // namespace pathmap
+
+#include "pathmap/zipper_head.hpp"

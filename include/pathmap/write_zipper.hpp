@@ -28,6 +28,9 @@
 
 namespace pathmap {
 
+template <class V>
+class zipper_head;
+
 /// A zipper that can write. Made by `path_map::write_zipper()` / `write_zipper_at_path(p)`.
 template <class V>
 class write_zipper : public detail::core_zipper<write_zipper<V>, V> {
@@ -188,6 +191,15 @@ public:
   /// Removes the focus value and everything below it and returns them as a map (the value as
   /// its root value); nullopt when there was neither. Prunes afterwards when asked.
   std::optional<path_map<V>> take_map(bool prune);
+
+  // -- nested heads ------------------------------------------------------------------
+
+  /// A zipper head rooted at the focus (creating it). Do not use this zipper while the head
+  /// lives.
+  pathmap::zipper_head<V> zipper_head();
+
+  /// Marks the frames stale (the trie below changed behind this zipper's back).
+  void invalidate_frames() noexcept { dirty_ = true; }
 
   // -- engine access ------------------------------------------------------------------
 

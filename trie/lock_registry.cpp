@@ -84,6 +84,8 @@ bool frag_prefix_of(const pathmap::path& frag, path_view rest) noexcept {
 // Length of the common prefix of `frag` and `rest`, comparing in memcmp-sized chunks first.
 std::size_t mismatch_len(const pathmap::path& frag, path_view rest) noexcept {
   const std::size_t n = std::min(frag.size(), rest.size());
+  if (std::memcmp(frag.data(), rest.data(), n) == 0) // The common case: one fast compare.
+    return n;
   constexpr std::size_t chunk = 64;
   std::size_t i = 0;
   while (i + chunk <= n && std::memcmp(frag.data() + i, rest.data() + i, chunk) == 0)
@@ -156,7 +158,8 @@ public:
         continue;
       }
       // p ends inside c's fragment: c's whole subtree lies strictly below p.
-      if (std::memcmp(c->frag.data(), rest.data(), rest.size()) == 0)
+      if (rest.size() < c->frag.size()
+          && std::memcmp(c->frag.data(), rest.data(), rest.size()) == 0)
         return first_lock_from(p.subview(0, d), c);
       return std::nullopt; // p leaves the tree inside c's fragment.
     }
@@ -185,17 +188,21 @@ public:
         continue;
       }
       // Split c's fragment after m bytes (0 < m < |frag|): a new node `mid` takes the common
-      // part and gets c (with the rest of its fragment) as a child.
+      // head and gets c, with the tail of its fragment, as a child. `mid` inherits c's fragment
+      // buffer and only the tail is copied, so splitting a long fragment near its end is cheap
+      // (the buffer's spare capacity is reused if the split is merged again later).
       auto mid = std::make_unique<node>();
-      mid->frag.assign(c->frag.begin(), c->frag.begin() + static_cast<std::ptrdiff_t>(m));
       mid->children.reserve(2);
+      pathmap::path tail(c->frag.begin() + static_cast<std::ptrdiff_t>(m), c->frag.end());
       std::unique_ptr<node> leaf;
       if (d + m != p.size())
         leaf = make_leaf(p.subview(d + m), n);
       else
         mid->count = n;
       // No allocation from here on.
-      c->frag.erase(c->frag.begin(), c->frag.begin() + static_cast<std::ptrdiff_t>(m));
+      mid->frag = std::move(c->frag);
+      mid->frag.resize(m);
+      c->frag = std::move(tail);
       mid->children.push_back(std::move(*it));
       if (leaf) {
         if (leaf->frag.front() < c->frag.front())

@@ -4,10 +4,11 @@
 ///
 /// Layout after the 16-byte header (`n` entries, `nc` children, `nv` values, `t` tail bytes):
 ///
-///     [node_ptr children[nc]] [V values[nv]] [u16 tail_end[n]] [u8 first[n]] [u8 tails[t]]
+///     [u8 first[n]] [u16 tail_end[n]] [node_ptr children[nc]] [V values[nv]] [u8 tails[t]]
 ///
-/// Entries are sorted by their first byte, which is kept apart in `first[]` so that a lookup
-/// scans `n` contiguous bytes. The rest of entry `i`'s key (its *tail*) is
+/// (each array aligned for its type). Entries are sorted by their first byte, which is kept
+/// apart in `first[]` at the fixed offset 16, so that a lookup scans `n` contiguous bytes
+/// without computing any offset. The rest of entry `i`'s key (its *tail*) is
 /// `tails[tail_end[i-1] .. tail_end[i]]`. Header field `f0` has bit `i` set when entry `i` has a
 /// value, `f1` when it has a child; values and children are packed in entry order, so entry
 /// `i`'s value is `values[popcount(f0 & ((1 << i) - 1))]`. `f2` is the total tail length.
@@ -41,17 +42,19 @@ struct entry_src {
 template <class V>
 struct small_node {
   using traits = node_traits<V>;
-  static constexpr std::size_t off0 = traits::data_offset;
 
-  static constexpr std::size_t values_offset(std::size_t nc) noexcept {
-    return align_up(off0 + nc * sizeof(node_ptr<V>), alignof(V));
+  static constexpr std::size_t tail_end_offset(std::size_t n) noexcept {
+    return sizeof(node_header) + align_up(n, 2);
   }
-  static constexpr std::size_t tail_end_offset(std::size_t nc, std::size_t nv) noexcept {
-    return align_up(values_offset(nc) + nv * sizeof(V), alignof(std::uint16_t));
+  static constexpr std::size_t children_offset(std::size_t n) noexcept {
+    return align_up(tail_end_offset(n) + 2 * n, alignof(node_ptr<V>));
+  }
+  static constexpr std::size_t values_offset(std::size_t n, std::size_t nc) noexcept {
+    return align_up(children_offset(n) + nc * sizeof(node_ptr<V>), alignof(V));
   }
   static constexpr std::size_t bytes(std::size_t n, std::size_t nc, std::size_t nv,
                                      std::size_t t) noexcept {
-    return tail_end_offset(nc, nv) + n * 3 + t;
+    return values_offset(n, nc) + nv * sizeof(V) + t;
   }
 
   // -- layout accessors -----------------------------------------------------
@@ -61,22 +64,24 @@ struct small_node {
   static std::size_t size_of(const node_header* h) noexcept {
     return bytes(h->n, nc(h), nv(h), h->f2);
   }
-  static node_ptr<V>* children(const node_header* h) noexcept {
-    return reinterpret_cast<node_ptr<V>*>(reinterpret_cast<char*>(const_cast<node_header*>(h))
-                                          + off0);
-  }
-  static V* values(const node_header* h) noexcept {
-    return reinterpret_cast<V*>(reinterpret_cast<char*>(const_cast<node_header*>(h))
-                                + values_offset(nc(h)));
-  }
-  static std::uint16_t* tail_end(const node_header* h) noexcept {
-    return reinterpret_cast<std::uint16_t*>(reinterpret_cast<char*>(const_cast<node_header*>(h))
-                                            + tail_end_offset(nc(h), nv(h)));
+  static char* base(const node_header* h) noexcept {
+    return reinterpret_cast<char*>(const_cast<node_header*>(h));
   }
   static std::uint8_t* firsts(const node_header* h) noexcept {
-    return reinterpret_cast<std::uint8_t*>(tail_end(h) + h->n);
+    return reinterpret_cast<std::uint8_t*>(base(h) + sizeof(node_header));
   }
-  static std::uint8_t* tails(const node_header* h) noexcept { return firsts(h) + h->n; }
+  static std::uint16_t* tail_end(const node_header* h) noexcept {
+    return reinterpret_cast<std::uint16_t*>(base(h) + tail_end_offset(h->n));
+  }
+  static node_ptr<V>* children(const node_header* h) noexcept {
+    return reinterpret_cast<node_ptr<V>*>(base(h) + children_offset(h->n));
+  }
+  static V* values(const node_header* h) noexcept {
+    return reinterpret_cast<V*>(base(h) + values_offset(h->n, nc(h)));
+  }
+  static std::uint8_t* tails(const node_header* h) noexcept {
+    return reinterpret_cast<std::uint8_t*>(values(h) + nv(h));
+  }
 
   // -- entries --------------------------------------------------------------
 

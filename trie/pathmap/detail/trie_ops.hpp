@@ -33,26 +33,47 @@ struct trie_ops {
 
   /// Finds path `p` below `root`. An empty `p` is the root position (which always exists).
   static bool lookup(const node_header* root, path_view p, position& out) noexcept {
+    using sn = small_node<V>;
     out = {root, -1, 0};
     const node_header* h = root;
+    const std::uint8_t* k = p.data();
     std::size_t i = 0, n = p.size();
     while (i < n) {
       if (!h)
         return false;
-      int e = ops::find(h, p[i]);
-      if (e < 0)
+      std::uint8_t b = k[i];
+      if (h->tag != node_tag::small) {
+        // Dense and cell nodes: one-byte keys.
+        if (!ops::byte_entries(h).test(b))
+          return false;
+        if (++i == n) {
+          out = {h, b, 1};
+          return true;
+        }
+        h = ops::child(h, b);
+        continue;
+      }
+      const std::uint8_t* f = sn::firsts(h);
+      int e = 0, cnt = h->n;
+      while (e < cnt && f[e] != b)
+        ++e;
+      if (e == cnt)
         return false;
-      path_view t = ops::tail(h, e);
+      const std::uint16_t* te = sn::tail_end(h);
+      std::size_t begin = e ? te[e - 1] : 0, tl = te[e] - begin;
       std::size_t avail = n - i - 1;
-      std::size_t m = std::min(t.size(), avail);
-      if (m && std::memcmp(t.data(), p.data() + i + 1, m) != 0)
-        return false;
-      if (avail <= t.size()) {
+      if (tl) {
+        std::size_t m = std::min(tl, avail);
+        if (m && std::memcmp(sn::tails(h) + begin, k + i + 1, m) != 0)
+          return false;
+      }
+      if (avail <= tl) {
         out = {h, e, avail + 1};
         return true;
       }
-      i += t.size() + 1;
-      h = ops::child(h, e);
+      i += tl + 1;
+      h = sn::has_child(h, e) ? sn::children(h)[std::popcount(unsigned(h->f1) & ((1u << e) - 1))].get()
+                              : nullptr;
     }
     return true;
   }

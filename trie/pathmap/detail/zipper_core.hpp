@@ -406,11 +406,32 @@ public:
     if (missing_)
       return skip_missing();
     for (;;) {
+      if (next_dense_leaf())
+        return true;
       if (!descend_first_jump() && !next_after_subtree(true))
         return false;
       if (val())
         return true;
     }
+  }
+
+  /// The hot case of `to_next_val`: the focus is a childless entry of a dense node, and the
+  /// next entry of that node is a childless value. Moves there and returns true; otherwise
+  /// changes nothing and returns false.
+  bool next_dense_leaf() noexcept {
+    frame& f = stack_.back();
+    if (f.e < 0 || f.h->tag != node_tag::dense || f.depth < root_len_)
+      return false;
+    using dn = dense_node<V>;
+    const byte_mask& kids = dn::kids(f.h);
+    if (kids.test(std::uint8_t(f.e)))
+      return false;
+    int nx = dn::exists(f.h).next_at_or_after(f.e + 1);
+    if (nx < 0 || kids.test(std::uint8_t(nx)) || !dn::vals(f.h).test(std::uint8_t(nx)))
+      return false;
+    f.e = nx;
+    path_.back() = std::uint8_t(nx);
+    return true;
   }
 
   bool to_next_step() {

@@ -13,6 +13,19 @@
 
 namespace pathmap {
 
+/// Population count of a 64-bit word. `std::popcount` compiles to a libgcc call unless the
+/// target has POPCNT (`-mpopcnt`, x86-64-v2); the bit-twiddling fallback stays inline.
+constexpr int popcount64(std::uint64_t x) noexcept {
+#if defined(__POPCNT__) || !defined(__x86_64__)
+  return std::popcount(x);
+#else
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return static_cast<int>((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
 /// A set of bytes.
 class byte_mask {
 public:
@@ -31,23 +44,22 @@ public:
 
   /// Number of bytes in the set.
   constexpr int count() const noexcept {
-    return std::popcount(w_[0]) + std::popcount(w_[1]) + std::popcount(w_[2])
-           + std::popcount(w_[3]);
+    return popcount64(w_[0]) + popcount64(w_[1]) + popcount64(w_[2]) + popcount64(w_[3]);
   }
 
   /// Number of set bytes strictly below `b` (the rank of `b` in a packed array).
   constexpr int rank(std::uint8_t b) const noexcept {
     int w = b >> 6;
-    int r = std::popcount(w_[w] & ((std::uint64_t{1} << (b & 63)) - 1));
+    int r = popcount64(w_[w] & ((std::uint64_t{1} << (b & 63)) - 1));
     for (int i = 0; i < w; ++i)
-      r += std::popcount(w_[i]);
+      r += popcount64(w_[i]);
     return r;
   }
 
   /// The `i`-th set byte (0-based, ascending), or -1 when `i >= count()`.
   constexpr int nth(int i) const noexcept {
     for (int w = 0; w < 4; ++w) {
-      int c = std::popcount(w_[w]);
+      int c = popcount64(w_[w]);
       if (i < c) {
         std::uint64_t x = w_[w];
         for (; i > 0; --i)

@@ -59,8 +59,8 @@ struct small_node {
 
   // -- layout accessors -----------------------------------------------------
 
-  static std::size_t nc(const node_header* h) noexcept { return std::popcount(h->f1); }
-  static std::size_t nv(const node_header* h) noexcept { return std::popcount(h->f0); }
+  static std::size_t nc(const node_header* h) noexcept { return popcount64(h->f1); }
+  static std::size_t nv(const node_header* h) noexcept { return popcount64(h->f0); }
   static std::size_t size_of(const node_header* h) noexcept {
     return bytes(h->n, nc(h), nv(h), h->f2);
   }
@@ -106,12 +106,12 @@ struct small_node {
   static V* val(const node_header* h, int i) noexcept {
     if (!has_val(h, i))
       return nullptr;
-    return values(h) + std::popcount(unsigned(h->f0) & ((1u << i) - 1));
+    return values(h) + popcount64(h->f0 & ((1u << i) - 1));
   }
   static node_ptr<V>* child_slot(const node_header* h, int i) noexcept {
     if (!has_child(h, i))
       return nullptr;
-    return children(h) + std::popcount(unsigned(h->f1) & ((1u << i) - 1));
+    return children(h) + popcount64(h->f1 & ((1u << i) - 1));
   }
   static byte_mask root_mask(const node_header* h) noexcept {
     byte_mask m;

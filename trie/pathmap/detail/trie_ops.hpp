@@ -72,7 +72,7 @@ struct trie_ops {
         return true;
       }
       i += tl + 1;
-      h = sn::has_child(h, e) ? sn::children(h)[std::popcount(unsigned(h->f1) & ((1u << e) - 1))].get()
+      h = sn::has_child(h, e) ? sn::children(h)[popcount64(h->f1 & ((1u << e) - 1))].get()
                               : nullptr;
     }
     return true;

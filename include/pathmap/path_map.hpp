@@ -29,6 +29,7 @@
 #include <utility>
 
 #include "pathmap/detail/trie_ops.hpp"
+#include "pathmap/lattice.hpp"
 #include "pathmap/path.hpp"
 #include "pathmap/read_zipper.hpp"
 #include "pathmap/write_zipper.hpp"
@@ -249,6 +250,28 @@ public:
   /// The root node (null when the map has no paths). Two maps with the same root share it.
   const detail::node_header* root_node() const noexcept { return root_.get(); }
 
+  // -- algebra ---------------------------------------------------------------------------------
+  // Defined in algebra.hpp and morphisms.hpp (documented there). Results share every node they
+  // have in common with an operand; an identity result is an O(1) copy of that operand.
+
+  path_map join(const path_map& other) const
+    requires lattice_type<V>;
+  path_map meet(const path_map& other) const
+    requires lattice_type<V>;
+  path_map subtract(const path_map& other) const
+    requires distributive_lattice_type<V>;
+  path_map restrict(const path_map& other) const;
+  algebraic_status join_into(path_map other)
+    requires lattice_type<V>;
+  algebraic_status meet_into(const path_map& other)
+    requires lattice_type<V>;
+  algebraic_status subtract_into(const path_map& other)
+    requires distributive_lattice_type<V>;
+  algebraic_status join_val_at(path_view p, V v)
+    requires lattice_type<V>;
+  template <class W, class Alg>
+  static path_map new_from_ana(W seed, Alg&& alg);
+
 private:
   ptr root_;
   std::optional<V> root_val_;
@@ -303,4 +326,5 @@ std::optional<path_map<V>> write_zipper<V>::take_map(bool prune) {
 
 } // namespace pathmap
 
+#include "pathmap/algebra.hpp"
 #include "pathmap/zipper_head.hpp"

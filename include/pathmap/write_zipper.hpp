@@ -25,6 +25,7 @@
 #include <optional>
 
 #include "pathmap/detail/core_zipper.hpp"
+#include "pathmap/lattice.hpp"
 
 namespace pathmap {
 
@@ -52,26 +53,34 @@ public:
   write_zipper& operator=(const write_zipper&) = delete;
 
   // -- moving without a walk ---------------------------------------------------
-  // Right after a write the frames are stale; these only edit the path then.
+  // Descending only appends to the path; the frames catch up when a query needs them, so the
+  // usual "descend, write, reset" loop walks the trie once per write. Right after a write the
+  // frames are stale and these only edit the path.
 
   void reset() {
-    if (dirty_)
+    if (dirty_) {
       core_.lazy_truncate(0);
-    else
-      core_.reset();
+      return;
+    }
+    drop_pending();
+    core_.reset();
   }
   void descend_to(path_view k) {
-    if (dirty_)
-      core_.lazy_append(k);
-    else
-      core_.descend_to(k);
+    core_.lazy_append(k);
+    if (!dirty_)
+      pending_ += k.size();
   }
   bool ascend(std::size_t n) {
-    if (!dirty_)
-      return core_.ascend(n);
     std::size_t can = core_.path().size();
-    core_.lazy_truncate(core_.origin_path().size() - std::min(n, can));
-    return n <= can;
+    if (dirty_ || n <= pending_) {
+      core_.lazy_truncate(core_.origin_path().size() - std::min(n, can));
+      if (!dirty_)
+        pending_ -= n;
+      return n <= can;
+    }
+    n -= pending_;
+    drop_pending();
+    return core_.ascend(n);
   }
 
   // -- values -------------------------------------------------------------------
@@ -192,6 +201,32 @@ public:
   /// its root value); nullopt when there was neither. Prunes afterwards when asked.
   std::optional<path_map<V>> take_map(bool prune);
 
+  // -- algebra ---------------------------------------------------------------------------------
+  // Defined in algebra.hpp (documented there). Each works on the subtrie below the focus.
+
+  template <class Z>
+  algebraic_status join_into(const Z& src)
+    requires lattice_type<V>;
+  algebraic_status join_map_into(path_map<V> map)
+    requires lattice_type<V>;
+  template <class Z>
+  algebraic_status meet_into(const Z& src, bool prune)
+    requires lattice_type<V>;
+  template <class Z>
+  algebraic_status subtract_into(const Z& src, bool prune)
+    requires distributive_lattice_type<V>;
+  template <class Z>
+  algebraic_status restrict(const Z& src);
+  bool join_k_path_into(std::size_t k, bool prune)
+    requires lattice_type<V>;
+  bool meet_k_path_into(std::size_t k, bool prune)
+    requires lattice_type<V>;
+  bool drop_head(std::size_t k)
+    requires lattice_type<V>
+  {
+    return join_k_path_into(k, true);
+  }
+
   // -- nested heads ------------------------------------------------------------------
 
   /// A zipper head rooted at the focus (creating it). Do not use this zipper while the head
@@ -199,7 +234,7 @@ public:
   pathmap::zipper_head<V> zipper_head();
 
   /// Marks the frames stale (the trie below changed behind this zipper's back).
-  void invalidate_frames() noexcept { dirty_ = true; }
+  void invalidate_frames() noexcept { touch(); }
 
   // -- engine access ------------------------------------------------------------------
 
@@ -207,6 +242,10 @@ public:
     if (dirty_) {
       core_.reorigin(origin_->get(), origin_val_->has_value() ? &**origin_val_ : nullptr);
       dirty_ = false;
+      pending_ = 0;
+    } else if (pending_) {
+      core_.catch_up(pending_);
+      pending_ = 0;
     }
     return core_;
   }
@@ -216,7 +255,15 @@ public:
   }
 
 private:
-  void touch() noexcept { dirty_ = true; }
+  void touch() noexcept {
+    dirty_ = true;
+    pending_ = 0;
+  }
+
+  void drop_pending() {
+    core_.lazy_truncate(core_.origin_path().size() - pending_);
+    pending_ = 0;
+  }
 
   void install(ptr sub, std::optional<V> v) {
     path_view f = core_.walk_path();
@@ -234,7 +281,8 @@ private:
   ptr* origin_;
   std::optional<V>* origin_val_;
   mutable detail::zipper_core<V> core_;
-  mutable bool dirty_ = false;
+  mutable bool dirty_ = false;      // frames stale: rebuild from the origin
+  mutable std::size_t pending_ = 0; // path bytes appended since the frames were right
 };
 
 static_assert(zipper_writing<write_zipper<int>>);

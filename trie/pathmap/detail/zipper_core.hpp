@@ -69,6 +69,13 @@ public:
   /// root).
   void lazy_append(path_view k) { path_.insert(path_.end(), k.begin(), k.end()); }
   void lazy_truncate(std::size_t len) { path_.resize(std::max(len, root_len_)); }
+  /// Walks the last `n` path bytes, which were appended with `lazy_append` to a path whose
+  /// frames were right.
+  void catch_up(std::size_t n) {
+    std::vector<std::uint8_t> tail(path_.end() - static_cast<std::ptrdiff_t>(n), path_.end());
+    path_.resize(path_.size() - n);
+    descend_to(path_view{tail.data(), tail.size()});
+  }
 
   /// Makes this a zipper rooted at `o`'s focus (a fork).
   void fork_from(const zipper_core& o) {

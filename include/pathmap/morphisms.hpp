@@ -1,0 +1,452 @@
+#pragma once
+/// @file
+/// Morphisms: folding a trie bottom-up (catamorphisms) and growing one top-down from a seed
+/// (anamorphisms). `path_map.hpp` includes this header.
+///
+/// **Catamorphisms** visit every position of the trie below a start (a map's root, or a
+/// zipper's focus) *after* all of its children, children in ascending byte order, and combine
+/// the children's results into one. The closure gets the position's child mask, the folded
+/// results of its children as a `std::span<W>` (it may move out of them), the value at the
+/// position (null when none) and, in the side-effect forms, the path from the start to the
+/// position. The deepest positions are visited first, which is not `to_next_val` order.
+/// - `into_cata_side_effect(src, alg)`: *stepping*: the closure runs at every position, one
+///   path byte at a time: `W alg(const byte_mask&, std::span<W>, const V*, path_view)`.
+/// - `into_cata_jumping_side_effect(src, alg)`: *jumping*: the closure runs only at the start
+///   and at positions that have a value or a child count other than 1; straight runs in
+///   between are skipped: `W alg(const byte_mask&, std::span<W>, std::size_t jump, const V*,
+///   path_view)`, where `jump` is the number of path bytes from the nearest position above
+///   where the closure ran (the start) to this one (0 at the start), so
+///   `path.subview(path.size() - jump)` is the run it stands for.
+/// - `into_cata_cached(src, alg)`: stepping, with a pure closure `W alg(const byte_mask&,
+///   std::span<W>, const V*)` and a copyable `W`: the folded children of a node that is shared
+///   (hanging at several paths, or in several maps) are computed once and reused wherever the
+///   node appears again, keyed by node identity. It gives the same result as the stepping form
+///   when the closure ignores paths.
+/// `W` is deduced from the closure's return type when the closure is not generic; otherwise
+/// name it: `into_cata_side_effect<int>(map, alg)`.
+///
+/// **Anamorphisms** build a map from a seed: `path_map<V>::new_from_ana(seed, alg)` (or
+/// `new_map_from_ana<V>(seed, alg)`) calls `alg(W seed, std::optional<V>& val,
+/// trie_builder<V, W>& children, path_view path)` at the root; the closure may set the value at
+/// the current path and add children with `push(sub_path, w)`, `push_byte(b, w)`,
+/// `set_child_mask(mask, ws)`, or graft finished subtries with `graft_at_byte(b, zipper)` /
+/// `graft_map_at(sub_path, map)`. Each pushed seed is expanded the same way, depth-first in
+/// push order. A child that ends up with no value and no children leaves no path behind.
+///
+/// **Cost.** Linear in the positions visited (stepping) or in the entries (jumping); no
+/// recursion, so megabyte paths are fine. Memory: the results of the children of the positions
+/// on the current path, plus the path.
+///
+/// **Thread safety:** reads like a read zipper; the closure runs on the calling thread.
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "pathmap/byte_mask.hpp"
+#include "pathmap/detail/algebra_ops.hpp"
+#include "pathmap/path.hpp"
+#include "pathmap/path_map.hpp"
+
+namespace pathmap {
+
+namespace detail {
+
+/// The return type of a callable with one non-template call operator (or a function pointer).
+template <class F>
+struct callable_result : callable_result<decltype(&std::remove_cvref_t<F>::operator())> {};
+template <class C, class R, class... A>
+struct callable_result<R (C::*)(A...)> {
+  using type = R;
+};
+template <class C, class R, class... A>
+struct callable_result<R (C::*)(A...) const> {
+  using type = R;
+};
+template <class C, class R, class... A>
+struct callable_result<R (C::*)(A...) noexcept> {
+  using type = R;
+};
+template <class C, class R, class... A>
+struct callable_result<R (C::*)(A...) const noexcept> {
+  using type = R;
+};
+template <class R, class... A>
+struct callable_result<R (*)(A...)> {
+  using type = R;
+};
+
+template <class W, class Alg>
+using cata_result_t =
+  std::conditional_t<std::is_void_v<W>, typename callable_result<Alg>::type, W>;
+
+/// Something a catamorphism can start from: a map or a zipper.
+template <class S>
+concept cata_source = requires(const S& s) { s.read_core(); };
+
+enum class cata_mode : std::uint8_t { stepping, jumping, cached };
+
+/// The fold engine: an explicit stack of positions whose children are being folded.
+template <class V, class W, cata_mode M>
+class cata_engine {
+public:
+  using ops = node_ops<V>;
+
+  /// Folds the trie whose root node is `root` (may be null) with `root_val` at its root.
+  template <class Alg>
+  W run(const node_header* root, const V* root_val, Alg& alg) {
+    push({normalize(root), -1, 0, root_val, 0, nullptr, -1, 0, true, false});
+    for (;;) {
+      frame& f = frames_.back();
+      int e = (!f.h || f.replayed) ? -1 : (f.e < 0 ? ops::first_entry(f.h) : ops::next_entry(f.h, f.e));
+      if (e >= 0) {
+        f.e = e;
+        enter(f, e);
+        continue;
+      }
+      W w = complete(frames_.back(), alg);
+      if (frames_.size() == 1)
+        return w;
+      w = unwind(frames_.back(), std::move(w), alg);
+      frames_.pop_back();
+      ws_.push_back(std::move(w));
+    }
+  }
+
+private:
+  struct frame {
+    const node_header* h;  ///< the node holding this position's children (null: none)
+    int e;                 ///< entry of `h` being folded (-1 before the first)
+    std::size_t w_begin;   ///< this position's children results start here in `ws_`
+    const V* val;          ///< value at this position
+    std::size_t path_len;  ///< path length at this position
+    const node_header* ph; ///< the entry that leads here: its node...
+    int pe;                ///< ... and id (for the positions inside its key)
+    std::size_t anc_len;   ///< jumping: path length of the nearest position above that stops
+    bool stop;             ///< jumping: the closure runs here
+    bool replayed;         ///< cached: the children results came from the cache
+  };
+
+  static const node_header* normalize(const node_header* h) noexcept {
+    return h && ops::count(h) > 0 ? h : nullptr;
+  }
+
+  void push(frame f) {
+    if constexpr (M == cata_mode::jumping)
+      f.stop = f.ph == nullptr || f.val || !f.h || ops::count(f.h) != 1;
+    frames_.push_back(f);
+  }
+
+  /// Descends into entry `e` of `f.h`: its whole key, to the position at its end.
+  void enter(frame& f, int e) {
+    const node_header* h = f.h;
+    path_.push_back(ops::first_byte(h, e));
+    path_view t = ops::tail(h, e);
+    path_.insert(path_.end(), t.begin(), t.end());
+    const node_header* c = normalize(ops::child(h, e));
+    std::size_t anc = f.stop ? f.path_len : f.anc_len;
+    frame g{c, -1, ws_.size(), ops::val(h, e), path_.size(), h, e, anc, true, false};
+    if constexpr (M == cata_mode::cached) {
+      if (c && c->rc.load(std::memory_order_relaxed) > 1) {
+        auto it = cache_.find(c);
+        if (it != cache_.end()) {
+          ws_.insert(ws_.end(), it->second.begin(), it->second.end());
+          g.replayed = true;
+        }
+      }
+    }
+    push(g); // invalidates `f`
+  }
+
+  /// The result at a frame's own position, from its children results.
+  template <class Alg>
+  W complete(frame& f, Alg& alg) {
+    std::span<W> kids(ws_.data() + f.w_begin, ws_.size() - f.w_begin);
+    byte_mask mask = f.h ? ops::root_mask(f.h) : byte_mask{};
+    if constexpr (M == cata_mode::cached) {
+      if (f.h && !f.replayed && f.h->rc.load(std::memory_order_relaxed) > 1)
+        cache_.emplace(f.h, std::vector<W>(kids.begin(), kids.end()));
+    }
+    W w = call(alg, mask, kids, f, path_view{path_.data(), f.path_len});
+    ws_.erase(ws_.begin() + static_cast<std::ptrdiff_t>(f.w_begin), ws_.end());
+    return w;
+  }
+
+  template <class Alg>
+  W call(Alg& alg, const byte_mask& mask, std::span<W> kids, const frame& f, path_view p) {
+    if constexpr (M == cata_mode::stepping) {
+      return alg(mask, kids, f.val, p);
+    } else if constexpr (M == cata_mode::cached) {
+      (void)p;
+      return alg(mask, kids, f.val);
+    } else {
+      if (!f.stop)
+        return std::move(kids[0]); // exactly one child and no value: passes through
+      return alg(mask, kids, f.path_len - f.anc_len, f.val, p);
+    }
+  }
+
+  /// Walks up the key that led to the frame's position, running the closure at each position
+  /// inside it (stepping forms), and removes the key from the path.
+  template <class Alg>
+  W unwind(const frame& f, W w, Alg& alg) {
+    std::size_t kl = ops::key_len(f.ph, f.pe);
+    if constexpr (M != cata_mode::jumping) {
+      path_view t = ops::tail(f.ph, f.pe);
+      for (std::size_t off = kl - 1; off >= 1; --off) {
+        path_.pop_back();
+        byte_mask m;
+        m.set(t[off - 1]);
+        std::span<W> one(&w, 1);
+        if constexpr (M == cata_mode::stepping)
+          w = alg(m, one, static_cast<const V*>(nullptr), path_view{path_.data(), path_.size()});
+        else
+          w = alg(m, one, static_cast<const V*>(nullptr));
+      }
+      path_.pop_back();
+    } else {
+      path_.resize(path_.size() - kl);
+    }
+    return w;
+  }
+
+  std::vector<frame> frames_;
+  std::vector<W> ws_;
+  std::vector<std::uint8_t> path_;
+  std::unordered_map<const node_header*, std::vector<W>> cache_;
+};
+
+/// The start of a fold: a node (kept alive by `keep` when it had to be made) and a value.
+template <class V>
+struct cata_start {
+  node_ptr<V> keep;
+  const node_header* root = nullptr;
+  const V* val = nullptr;
+};
+
+template <class V>
+cata_start<V> start_of(const path_map<V>& m) {
+  return {{}, m.root_node(), m.get_val_at({})};
+}
+
+template <cata_source Z>
+auto start_of(const Z& z) {
+  using V = typename Z::value_type;
+  const auto& c = z.read_core();
+  cata_start<V> s;
+  if (!c.path_exists())
+    return s;
+  s.val = c.val();
+  sub_view v = algebra_ops<V>::view_at(c.focus());
+  if (v.e < 0) {
+    s.root = v.h;
+  } else {
+    s.keep = algebra_ops<V>::materialize(v);
+    s.root = s.keep.get();
+  }
+  return s;
+}
+
+template <class S>
+struct source_value;
+template <class V>
+struct source_value<path_map<V>> {
+  using type = V;
+};
+template <class S>
+  requires cata_source<S>
+struct source_value<S> {
+  using type = typename S::value_type;
+};
+
+template <cata_mode M, class W, class S, class Alg>
+W run_cata(const S& src, Alg& alg) {
+  using V = typename source_value<S>::type;
+  auto s = start_of(src);
+  cata_engine<V, W, M> eng;
+  return eng.run(s.root, s.val, alg);
+}
+
+} // namespace detail
+
+// -- catamorphisms ------------------------------------------------------------------------------
+
+/// Stepping fold with paths: `alg(mask, children, val, path)` runs at every position below (and
+/// at) the start of `src` (a `path_map` or a zipper's focus), children first.
+template <class W = void, class S, class Alg>
+auto into_cata_side_effect(const S& src, Alg&& alg) -> detail::cata_result_t<W, Alg> {
+  using R = detail::cata_result_t<W, Alg>;
+  return detail::run_cata<detail::cata_mode::stepping, R>(src, alg);
+}
+
+/// Jumping fold with paths: `alg(mask, children, jump, val, path)` runs at the start and at
+/// every position with a value or a child count other than 1.
+template <class W = void, class S, class Alg>
+auto into_cata_jumping_side_effect(const S& src, Alg&& alg) -> detail::cata_result_t<W, Alg> {
+  using R = detail::cata_result_t<W, Alg>;
+  return detail::run_cata<detail::cata_mode::jumping, R>(src, alg);
+}
+
+/// Stepping fold with a pure closure `alg(mask, children, val)`; the children results of a
+/// shared node are computed once (W must be copyable).
+template <class W = void, class S, class Alg>
+auto into_cata_cached(const S& src, Alg&& alg) -> detail::cata_result_t<W, Alg> {
+  using R = detail::cata_result_t<W, Alg>;
+  return detail::run_cata<detail::cata_mode::cached, R>(src, alg);
+}
+
+// -- anamorphisms -------------------------------------------------------------------------------
+
+template <class V, class W>
+class trie_builder;
+
+namespace detail {
+template <class V, class W, class Alg>
+path_map<V> run_ana(W seed, Alg& alg);
+}
+
+/// Collects the children of one position while an anamorphism's closure runs.
+template <class V, class W>
+class trie_builder {
+public:
+  /// Adds a child at `sub_path` (non-empty; an empty one is ignored) below the current path,
+  /// expanded from seed `w`.
+  void push(path_view sub_path, W w) {
+    if (sub_path.empty())
+      return;
+    child& c = kids_.emplace_back();
+    c.sub = sub_path.to_path();
+    c.seed.emplace(std::move(w));
+  }
+
+  /// Adds a child one byte below the current path.
+  void push_byte(std::uint8_t b, W w) {
+    child& c = kids_.emplace_back();
+    c.sub.push_back(b);
+    c.seed.emplace(std::move(w));
+  }
+
+  /// Adds one child per byte of `mask` (ascending), with the seeds `ws` in that order (extra
+  /// seeds are ignored, missing ones leave their bytes out).
+  void set_child_mask(const byte_mask& mask, std::vector<W> ws) {
+    std::size_t i = 0;
+    for (int b = mask.first(); b >= 0 && i < ws.size(); b = mask.next_at_or_after(b + 1))
+      push_byte(static_cast<std::uint8_t>(b), std::move(ws[i++]));
+  }
+
+  /// Grafts the subtrie and value at a zipper's focus one byte below the current path.
+  template <class Z>
+  void graft_at_byte(std::uint8_t b, const Z& z) {
+    const auto& c = z.read_core();
+    child& k = kids_.emplace_back();
+    k.sub.push_back(b);
+    k.node = c.focus_subtrie();
+    if (const V* v = c.val())
+      k.val.emplace(*v);
+  }
+
+  /// Grafts a map (its root value becomes the value) at `sub_path` below the current path.
+  void graft_map_at(path_view sub_path, path_map<V> m) {
+    if (sub_path.empty())
+      return;
+    child& k = kids_.emplace_back();
+    k.sub = sub_path.to_path();
+    auto [root, val] = std::move(m).into_parts();
+    k.node = std::move(root);
+    k.val = std::move(val);
+  }
+
+  /// Number of children added so far.
+  std::size_t child_count() const noexcept { return kids_.size(); }
+
+private:
+  template <class V2, class W2, class Alg>
+  friend path_map<V2> detail::run_ana(W2 seed, Alg& alg);
+
+  struct child {
+    path sub;
+    std::optional<W> seed;   ///< to expand, or
+    detail::node_ptr<V> node; ///< a finished subtrie and value
+    std::optional<V> val;
+  };
+
+  std::vector<child> kids_;
+};
+
+namespace detail {
+
+template <class V, class W, class Alg>
+path_map<V> run_ana(W seed, Alg& alg) {
+  using trie = trie_ops<V>;
+  struct frame {
+    node_ptr<V> origin;
+    std::optional<V> val;
+    std::vector<typename trie_builder<V, W>::child> kids;
+    std::size_t next = 0;
+    std::size_t path_len = 0;
+  };
+  std::vector<frame> frames;
+  std::vector<std::uint8_t> p;
+  auto expand = [&](W w) {
+    trie_builder<V, W> b;
+    frame f;
+    f.path_len = p.size();
+    alg(std::move(w), f.val, b, path_view{p.data(), p.size()});
+    f.kids = std::move(b.kids_);
+    frames.push_back(std::move(f));
+  };
+  auto place = [](frame& f, path_view sub, node_ptr<V> node, std::optional<V> val) {
+    if (node && node_ops<V>::count(node.get()) == 0)
+      node.reset();
+    if (!node && !val)
+      return; // nothing to hang here
+    trie::graft(f.origin, sub, std::move(node), std::move(val));
+  };
+  expand(std::move(seed));
+  for (;;) {
+    frame& f = frames.back();
+    if (f.next < f.kids.size()) {
+      auto& k = f.kids[f.next];
+      if (!k.seed) {
+        place(f, k.sub, std::move(k.node), std::move(k.val));
+        ++f.next;
+        continue;
+      }
+      W w = std::move(*k.seed);
+      p.insert(p.end(), k.sub.begin(), k.sub.end());
+      expand(std::move(w)); // invalidates `f`
+      continue;
+    }
+    node_ptr<V> node = std::move(f.origin);
+    std::optional<V> val = std::move(f.val);
+    frames.pop_back();
+    if (frames.empty())
+      return path_map<V>::from_parts(std::move(node), std::move(val));
+    frame& parent = frames.back();
+    p.resize(parent.path_len);
+    place(parent, parent.kids[parent.next].sub, std::move(node), std::move(val));
+    ++parent.next;
+  }
+}
+
+} // namespace detail
+
+/// Builds a map from `seed` with `alg(W seed, std::optional<V>& val, trie_builder<V, W>& children,
+/// path_view path)` (see the file comment).
+template <class V, class W, class Alg>
+path_map<V> new_map_from_ana(W seed, Alg&& alg) {
+  return detail::run_ana<V, W>(std::move(seed), alg);
+}
+
+/// The same as `new_map_from_ana<V>(seed, alg)`.
+template <class V>
+template <class W, class Alg>
+path_map<V> path_map<V>::new_from_ana(W seed, Alg&& alg) {
+  return detail::run_ana<V, W>(std::move(seed), alg);
+}
+
+} // namespace pathmap

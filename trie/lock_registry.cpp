@@ -54,10 +54,19 @@ namespace {
 // -- lock table ---------------------------------------------------------------
 
 struct node {
-  pathmap::path frag;
+  // The fragment's bytes, held in a std::string for its small-buffer optimization: fragments of
+  // up to 15 bytes (the usual case) need no allocation of their own. Read them through bytes().
+  std::string frag;
   std::uint32_t count = 0;
   std::vector<std::unique_ptr<node>> children;
+
+  path_view bytes() const noexcept { return path_view{frag}; }
+  std::uint8_t first_byte() const noexcept { return static_cast<std::uint8_t>(frag.front()); }
 };
+
+std::string to_frag(path_view p) {
+  return std::string(p.as_string_view());
+}
 
 using child_iter = std::vector<std::unique_ptr<node>>::iterator;
 
@@ -66,23 +75,23 @@ template <class Node>
 auto lower_child(Node& x, std::uint8_t b) noexcept {
   return std::lower_bound(x.children.begin(), x.children.end(), b,
                           [](const std::unique_ptr<node>& c, std::uint8_t key) {
-                            return c->frag.front() < key;
+                            return c->first_byte() < key;
                           });
 }
 
 // The child of `x` for byte `b`, or null.
 const node* find_child(const node& x, std::uint8_t b) noexcept {
   auto it = lower_child(x, b);
-  return it != x.children.end() && (*it)->frag.front() == b ? it->get() : nullptr;
+  return it != x.children.end() && (*it)->first_byte() == b ? it->get() : nullptr;
 }
 
 // Whether `frag` is a prefix of `rest`.
-bool frag_prefix_of(const pathmap::path& frag, path_view rest) noexcept {
+bool frag_prefix_of(path_view frag, path_view rest) noexcept {
   return frag.size() <= rest.size() && std::memcmp(frag.data(), rest.data(), frag.size()) == 0;
 }
 
 // Length of the common prefix of `frag` and `rest`, comparing in memcmp-sized chunks first.
-std::size_t mismatch_len(const pathmap::path& frag, path_view rest) noexcept {
+std::size_t mismatch_len(path_view frag, path_view rest) noexcept {
   const std::size_t n = std::min(frag.size(), rest.size());
   if (std::memcmp(frag.data(), rest.data(), n) == 0) // The common case: one fast compare.
     return n;
@@ -129,7 +138,7 @@ public:
     std::size_t d = 0;
     while (d < p.size()) {
       const node* c = find_child(*x, p[d]);
-      if (c == nullptr || !frag_prefix_of(c->frag, p.subview(d)))
+      if (c == nullptr || !frag_prefix_of(c->bytes(), p.subview(d)))
         return 0;
       d += c->frag.size();
       x = c;
@@ -152,7 +161,7 @@ public:
       if (c == nullptr)
         return std::nullopt;
       path_view rest = p.subview(d);
-      if (frag_prefix_of(c->frag, rest)) {
+      if (frag_prefix_of(c->bytes(), rest)) {
         d += c->frag.size();
         x = c;
         continue;
@@ -176,12 +185,12 @@ public:
         return;
       }
       auto it = lower_child(*x, p[d]);
-      if (it == x->children.end() || (*it)->frag.front() != p[d]) {
+      if (it == x->children.end() || (*it)->first_byte() != p[d]) {
         x->children.insert(it, make_leaf(p.subview(d), n));
         return;
       }
       node* c = it->get();
-      const std::size_t m = mismatch_len(c->frag, p.subview(d));
+      const std::size_t m = mismatch_len(c->bytes(), p.subview(d));
       if (m == c->frag.size()) {
         d += m;
         x = c;
@@ -193,7 +202,7 @@ public:
       // (the buffer's spare capacity is reused if the split is merged again later).
       auto mid = std::make_unique<node>();
       mid->children.reserve(2);
-      pathmap::path tail(c->frag.begin() + static_cast<std::ptrdiff_t>(m), c->frag.end());
+      std::string tail = c->frag.substr(m);
       std::unique_ptr<node> leaf;
       if (d + m != p.size())
         leaf = make_leaf(p.subview(d + m), n);
@@ -205,7 +214,7 @@ public:
       c->frag = std::move(tail);
       mid->children.push_back(std::move(*it));
       if (leaf) {
-        if (leaf->frag.front() < c->frag.front())
+        if (leaf->first_byte() < c->first_byte())
           mid->children.insert(mid->children.begin(), std::move(leaf));
         else
           mid->children.push_back(std::move(leaf));
@@ -226,10 +235,10 @@ public:
     std::size_t d = 0;
     while (d < p.size()) {
       auto it = lower_child(*x, p[d]);
-      if (it == x->children.end() || (*it)->frag.front() != p[d])
+      if (it == x->children.end() || (*it)->first_byte() != p[d])
         return false;
       node* c = it->get();
-      if (!frag_prefix_of(c->frag, p.subview(d)))
+      if (!frag_prefix_of(c->bytes(), p.subview(d)))
         return false;
       parent = x;
       pos = it;
@@ -256,7 +265,7 @@ public:
 private:
   static std::unique_ptr<node> make_leaf(path_view frag, std::uint32_t n) {
     auto leaf = std::make_unique<node>();
-    leaf->frag.assign(frag.begin(), frag.end());
+    leaf->frag = to_frag(frag);
     leaf->count = n;
     return leaf;
   }
@@ -265,7 +274,7 @@ private:
   // must grow; an allocation failure here (called from noexcept release) terminates.
   static void absorb_only_child(node& x) noexcept {
     std::unique_ptr<node> c = std::move(x.children.front());
-    x.frag.insert(x.frag.end(), c->frag.begin(), c->frag.end());
+    x.frag += c->frag;
     x.count = c->count;
     x.children = std::move(c->children);
   }
@@ -289,7 +298,7 @@ private:
     at.reserve(len);
     at.assign(base.begin(), base.end());
     for (const node* z = c;; z = z->children.front().get()) {
-      at.insert(at.end(), z->frag.begin(), z->frag.end());
+      at.insert(at.end(), z->bytes().begin(), z->bytes().end());
       if (z == y)
         break;
     }
@@ -420,7 +429,7 @@ std::size_t lock_registry::lock_count() const {
 
 // -- zipper_tracker -----------------------------------------------------------
 
-zipper_tracker::zipper_tracker(std::shared_ptr<lock_registry> registry, pathmap::path p,
+zipper_tracker::zipper_tracker(std::shared_ptr<lock_registry> registry, std::string p,
                                bool writer) noexcept
   : registry_(std::move(registry)), path_(std::move(p)), writer_(writer) {}
 
@@ -428,7 +437,7 @@ expected<zipper_tracker, conflict>
 zipper_tracker::acquire_read(std::shared_ptr<lock_registry> registry, path_view p) {
   if (registry == nullptr)
     fatal("zipper_tracker::acquire_read with a null registry", p);
-  pathmap::path owned = p.to_path();
+  std::string owned(p.as_string_view());
   if (auto c = registry->try_read(p))
     return unexpected(std::move(*c));
   return zipper_tracker{std::move(registry), std::move(owned), false};
@@ -438,7 +447,7 @@ expected<zipper_tracker, conflict>
 zipper_tracker::acquire_write(std::shared_ptr<lock_registry> registry, path_view p) {
   if (registry == nullptr)
     fatal("zipper_tracker::acquire_write with a null registry", p);
-  pathmap::path owned = p.to_path();
+  std::string owned(p.as_string_view());
   if (auto c = registry->try_write(p))
     return unexpected(std::move(*c));
   return zipper_tracker{std::move(registry), std::move(owned), true};
@@ -491,7 +500,7 @@ void zipper_tracker::release() noexcept {
 expected<zipper_tracker, conflict> zipper_tracker::clone_reader() const {
   if (registry_ == nullptr)
     fatal("zipper_tracker::clone_reader on a moved-from tracker", path_view{});
-  pathmap::path owned = path_;
+  std::string owned = path_;
   if (auto c = registry_->try_read(path_view{path_}))
     return unexpected(std::move(*c));
   return zipper_tracker{registry_, std::move(owned), false};

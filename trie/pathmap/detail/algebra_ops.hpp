@@ -41,7 +41,9 @@
 /// and pending result entries), whose sizes follow the depth of the walk in nodes, never the
 /// call stack.
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -182,6 +184,12 @@ struct algebra_ops {
 
 /// The binary operation `K` over two views. One object may run several operations; its
 /// buffers are reused.
+///
+/// A frame merges the pseudo-entries of two views in byte order. While every entry so far
+/// equals an operand's (the frame is still an identity of that operand), nothing is recorded;
+/// when the last identity is lost, the operand's earlier entries are copied in ("backfill") and
+/// from then on every result entry is recorded. A frame that stays an identity therefore costs
+/// no copies at all, which is what makes joining a modified copy back cheap.
 template <class V, merge_kind K>
 class merger {
 public:
@@ -206,7 +214,7 @@ public:
       frames_.pop_back();
       if (frames_.empty())
         return fr;
-      complete_entry(frames_.back(), std::move(fr));
+      finish_pending(frames_.back(), std::move(fr));
     }
   }
 
@@ -214,11 +222,19 @@ public:
   ptr run_ptr(const sub_view& a, const sub_view& b) { return aops::to_ptr(run(a, b), a, b); }
 
 private:
-  /// The result entry of a pair of pseudo-entries: where each one came from, for reusing it.
+  /// A pseudo-entry: entry `e` of node `h` from key byte `off` on.
   struct pent {
     const node_header* h;
     int e;
     std::uint32_t off;
+  };
+
+  /// The value part of a result entry and the operands it equals.
+  struct entry_val {
+    std::uint8_t ident = 0;
+    const V* val = nullptr;
+    std::optional<V> owned;
+    bool present() const noexcept { return val || owned; }
   };
 
   struct out_entry : aops::build_entry {
@@ -229,10 +245,11 @@ private:
 
   struct frame {
     sub_view a, b;
-    int ea, eb;               // current entry ids, -1 when done
-    std::size_t out_begin;    // first result entry of this frame in `out_`
-    std::uint8_t ident;       // identity bits that still hold
-    sub_view ca, cb;          // child views of the pending entry
+    int ea, eb;            // current entry ids, -1 when done
+    std::size_t out_begin; // first result entry of this frame in `out_`
+    std::uint8_t ident;    // identity bits that still hold
+    bool recording;        // result entries are being recorded (no identity left)
+    sub_view ca, cb;       // child views of the pending entry
   };
 
   static constexpr std::uint8_t all_ident =
@@ -247,6 +264,26 @@ private:
     return v.e < 0 ? ops::next_entry(v.h, e) : -1;
   }
   static std::uint32_t off_of(const sub_view& v) noexcept { return v.e < 0 ? 0 : v.off; }
+
+  /// Length of the common prefix of two byte strings, a word at a time.
+  static std::size_t common_len(path_view x, path_view y) noexcept {
+    std::size_t n = x.size() < y.size() ? x.size() : y.size();
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t u, w;
+      std::memcpy(&u, x.data() + i, 8);
+      std::memcpy(&w, y.data() + i, 8);
+      if (u != w) {
+        if constexpr (std::endian::native == std::endian::little)
+          return i + static_cast<std::size_t>(std::countr_zero(u ^ w)) / 8;
+        else
+          break;
+      }
+    }
+    while (i < n && x[i] == y[i])
+      ++i;
+    return i;
+  }
 
   // -- shortcuts --------------------------------------------------------------------------
 
@@ -289,10 +326,29 @@ private:
     return false;
   }
 
+  /// The result for two entries that hold the same child node `ch` (or both none), without
+  /// looking into it. False when it needs a walk (restrict).
+  static bool same_child(const node_header* ch, result& r) noexcept {
+    if (!ch) {
+      r.empty = true;
+      r.ident = all_ident;
+      return true;
+    }
+    if constexpr (K == merge_kind::join || K == merge_kind::meet) {
+      r.ident = id_a | id_b;
+      return true;
+    } else if constexpr (K == merge_kind::subtract) {
+      r.empty = true;
+      return true;
+    } else {
+      return false;
+    }
+  }
+
   // -- the walk ---------------------------------------------------------------------------
 
   void push_frame(const sub_view& a, const sub_view& b) {
-    frames_.push_back({a, b, first_of(a), first_of(b), out_.size(), all_ident, {}, {}});
+    frames_.push_back({a, b, first_of(a), first_of(b), out_.size(), all_ident, false, {}, {}});
   }
 
   /// Processes the top frame's entries until one needs a child walk (pushes it and returns
@@ -325,7 +381,39 @@ private:
     return false;
   }
 
-  /// Appends pseudo-entry `p` unchanged.
+  /// Notes that the result entry at byte `b` equals the operands in `eid` (0: a new entry, or
+  /// a dropped one that an operand had). When that ends the frame's last identity, the
+  /// operand's earlier entries are recorded first (before the pending entry when there is
+  /// one). Returns true when the frame records entries.
+  bool note(frame& f, std::uint8_t eid, std::uint8_t b, bool pending) {
+    std::uint8_t old = f.ident;
+    f.ident &= eid;
+    if (!f.recording && f.ident == 0) {
+      std::optional<out_entry> top;
+      if (pending) {
+        top.emplace(std::move(out_.back()));
+        out_.pop_back();
+      }
+      backfill((old & id_a) ? f.a : f.b, b);
+      if (top)
+        out_.push_back(std::move(*top));
+      f.recording = true;
+    }
+    return f.recording;
+  }
+
+  /// Records the pseudo-entries of view `v` that start below byte `b`.
+  void backfill(const sub_view& v, std::uint8_t b) {
+    std::uint32_t off = off_of(v);
+    for (int e = first_of(v); e >= 0; e = next_of(v, e)) {
+      key_ref k = aops::key_of(v.h, e, off);
+      if (k.first >= b)
+        break;
+      emit(pent{v.h, e, off}, k);
+    }
+  }
+
+  /// Records pseudo-entry `p` unchanged.
   void emit(const pent& p, const key_ref& k) {
     out_entry& o = out_.emplace_back();
     o.first = k.first;
@@ -336,156 +424,218 @@ private:
 
   void only_a(frame& f, const pent& p, const key_ref& k) {
     if constexpr (K == merge_kind::join || K == merge_kind::subtract) {
-      emit(p, k);
-      f.ident &= static_cast<std::uint8_t>(~id_b);
+      if (note(f, id_a, k.first, false))
+        emit(p, k);
+    } else if constexpr (K == merge_kind::meet) {
+      note(f, id_b, k.first, false); // dropped; the right side lacks it too
     } else {
-      f.ident &= static_cast<std::uint8_t>(~id_a);
+      note(f, 0, k.first, false);
     }
   }
 
   void only_b(frame& f, const pent& p, const key_ref& k) {
     if constexpr (K == merge_kind::join) {
-      emit(p, k);
-      f.ident &= static_cast<std::uint8_t>(~id_a);
+      if (note(f, id_b, k.first, false))
+        emit(p, k);
     } else if constexpr (K == merge_kind::meet) {
-      f.ident &= static_cast<std::uint8_t>(~id_b);
+      note(f, id_a, k.first, false);
     }
     // subtract, restrict: the right side's extra paths change nothing
+    (void)p;
   }
 
   /// Combines two pseudo-entries with the same first byte. Returns true when it pushed a child
-  /// frame (the entry is then completed by `complete_entry`).
+  /// frame (the entry is then completed by `finish_pending`).
   bool combine(frame& f, const pent& pa, const pent& pb, const key_ref& ka, const key_ref& kb) {
     std::size_t la = 1 + ka.rest.size();
     std::size_t lb = 1 + kb.rest.size();
-    std::size_t l = 1 + common_prefix_len(ka.rest, kb.rest);
+    std::size_t l = 1 + common_len(ka.rest, kb.rest);
     bool a_ends = l == la;
     bool b_ends = l == lb;
     const V* va = a_ends ? ops::val(pa.h, pa.e) : nullptr;
     const V* vb = b_ends ? ops::val(pb.h, pb.e) : nullptr;
     if constexpr (K == merge_kind::restrict) {
       if (vb) { // a value on the right allows everything below it
-        emit(pa, ka);
+        if (note(f, id_a, ka.first, false))
+          emit(pa, ka);
         return false;
       }
       if (!a_ends && !b_ends) { // diverging keys: nothing of the left side is allowed
-        f.ident &= static_cast<std::uint8_t>(~id_a);
+        note(f, 0, ka.first, false);
         return false;
       }
     }
-    sub_view ca = a_ends ? aops::root_view(ops::child(pa.h, pa.e))
-                         : sub_view{pa.h, pa.e, static_cast<std::uint32_t>(pa.off + l)};
-    sub_view cb = b_ends ? aops::root_view(ops::child(pb.h, pb.e))
-                         : sub_view{pb.h, pb.e, static_cast<std::uint32_t>(pb.off + l)};
+    entry_val ev;
+    combine_values(ev, va, vb);
+    result cr;
+    sub_view ca, cb;
+    bool decided = false;
+    if (a_ends && b_ends) {
+      // Compare the child pointers before touching the children: a shared child (the common
+      // case when an operand is a modified copy of the other) is decided without a visit.
+      const node_header* cha = ops::child(pa.h, pa.e);
+      const node_header* chb = ops::child(pb.h, pb.e);
+      if (cha == chb && same_child(cha, cr)) {
+        ca = cb = cha ? sub_view{cha, -1, 0} : sub_view{};
+        decided = true;
+      }
+    }
+    if (!decided) {
+      ca = a_ends ? aops::root_view(ops::child(pa.h, pa.e))
+                  : sub_view{pa.h, pa.e, static_cast<std::uint32_t>(pa.off + l)};
+      cb = b_ends ? aops::root_view(ops::child(pb.h, pb.e))
+                  : sub_view{pb.h, pb.e, static_cast<std::uint32_t>(pb.off + l)};
+      decided = shortcut(ca, cb, cr);
+    }
+    if (decided) {
+      std::uint8_t eid = 0;
+      if (dropped(ev, cr)) {
+        note(f, 0, ka.first, false);
+        return false;
+      }
+      eid = static_cast<std::uint8_t>(ev.ident & cr.ident & all_ident);
+      if (note(f, eid, ka.first, false)) {
+        out_entry& o = out_.emplace_back();
+        fill(o, ka, l, pa, pb, std::move(ev), eid, std::move(cr), ca, cb);
+      }
+      return false;
+    }
     out_entry& o = out_.emplace_back();
     o.first = ka.first;
     o.tail = ka.rest.subview(0, l - 1);
     o.pa = pa;
     o.pb = pb;
-    combine_values(o, va, vb);
-    result cr;
-    if (shortcut(ca, cb, cr)) {
-      finish_entry(f, std::move(cr), ca, cb);
-      return false;
-    }
+    o.val_ident = ev.ident;
+    o.val = ev.val;
+    o.owned_val = std::move(ev.owned);
     f.ca = ca;
     f.cb = cb;
     push_frame(ca, cb); // invalidates `f` and `o`
     return true;
   }
 
+  /// Subtract and restrict remove a path left with no value and nothing below it.
+  static bool dropped(const entry_val& ev, const result& cr) noexcept {
+    if constexpr (K == merge_kind::subtract || K == merge_kind::restrict)
+      return !ev.present() && cr.empty;
+    else
+      return false;
+  }
+
   /// The value of a result entry, and which operand's value it equals.
-  static void combine_values(out_entry& o, const V* va, const V* vb) {
+  static void combine_values(entry_val& o, const V* va, const V* vb) {
     if constexpr (K == merge_kind::join) {
       if (!va && !vb) {
-        o.val_ident = id_a | id_b;
+        o.ident = id_a | id_b;
       } else if (!vb) {
         o.val = va;
-        o.val_ident = id_a;
+        o.ident = id_a;
       } else if (!va) {
         o.val = vb;
-        o.val_ident = id_b;
+        o.ident = id_b;
       } else {
         take(o, lattice<V>::pjoin(*va, *vb), va, vb);
       }
     } else if constexpr (K == merge_kind::meet) {
       if (!va && !vb) {
-        o.val_ident = id_a | id_b;
+        o.ident = id_a | id_b;
       } else if (!vb) {
-        o.val_ident = id_b;
+        o.ident = id_b;
       } else if (!va) {
-        o.val_ident = id_a;
+        o.ident = id_a;
       } else {
         take(o, lattice<V>::pmeet(*va, *vb), va, vb);
       }
     } else if constexpr (K == merge_kind::subtract) {
       if (!va) {
-        o.val_ident = id_a;
+        o.ident = id_a;
       } else if (!vb) {
         o.val = va;
-        o.val_ident = id_a;
+        o.ident = id_a;
       } else {
         auto r = lattice<V>::psubtract(*va, *vb);
         if (r.is_identity()) {
           o.val = va;
-          o.val_ident = id_a;
+          o.ident = id_a;
         } else if (r.is_element()) {
-          o.owned_val.emplace(std::move(r).get());
+          o.owned.emplace(std::move(r).get());
         }
       }
     } else {
       (void)vb; // restrict: no value on the right here, so a left value is not allowed
-      o.val_ident = va ? 0 : id_a;
+      o.ident = va ? 0 : id_a;
     }
   }
 
-  static void take(out_entry& o, algebraic_result<V> r, const V* va, const V* vb) {
+  static void take(entry_val& o, algebraic_result<V> r, const V* va, const V* vb) {
     if (r.is_identity()) {
       std::uint8_t m = r.identity_mask();
       o.val = (m & id_a) ? va : vb;
-      o.val_ident = m;
+      o.ident = m;
     } else if (r.is_element()) {
-      o.owned_val.emplace(std::move(r).get());
+      o.owned.emplace(std::move(r).get());
     }
+  }
+
+  /// Fills a recorded result entry: the operand's pseudo-entry when it equals one (`eid`),
+  /// else key prefix `l` of `ka`, value `ev` and the child from `cr` over `ca`/`cb`.
+  static void fill(out_entry& o, const key_ref& ka, std::size_t l, const pent& pa,
+                   const pent& pb, entry_val ev, std::uint8_t eid, result cr, const sub_view& ca,
+                   const sub_view& cb) {
+    if (eid & id_a) {
+      reuse(o, pa);
+      return;
+    }
+    if (eid & id_b) {
+      reuse(o, pb);
+      return;
+    }
+    o.first = ka.first;
+    o.tail = ka.rest.subview(0, l - 1);
+    o.val = ev.val;
+    o.owned_val = std::move(ev.owned);
+    set_child(o, std::move(cr), ca, cb);
+  }
+
+  static void set_child(out_entry& o, result cr, const sub_view& ca, const sub_view& cb) {
+    if (cr.empty)
+      return;
+    if (cr.node) {
+      o.owned_child = std::move(cr.node);
+      return;
+    }
+    const sub_view& src = (cr.ident & id_a) ? ca : cb;
+    if (src.e < 0)
+      o.child_raw = src.h;
+    else
+      o.owned_child = aops::materialize(src);
   }
 
   /// Delivers a child frame's result to the pending entry of `f` (the last result entry).
-  void complete_entry(frame& f, result cr) {
-    sub_view ca = f.ca, cb = f.cb;
-    finish_entry(f, std::move(cr), ca, cb);
-  }
-
-  /// Completes the last result entry of `f` with its child result `cr` over views `ca`/`cb`.
-  void finish_entry(frame& f, result cr, const sub_view& ca, const sub_view& cb) {
+  void finish_pending(frame& f, result cr) {
     out_entry& o = out_.back();
-    bool no_val = !o.value();
-    if constexpr (K == merge_kind::subtract || K == merge_kind::restrict) {
-      if (no_val && cr.empty) { // nothing left of this path
-        out_.pop_back();
-        f.ident &= static_cast<std::uint8_t>(~id_a);
-        return;
-      }
+    entry_val ev;
+    ev.val = o.val;
+    ev.owned = std::move(o.owned_val);
+    ev.ident = o.val_ident;
+    if (dropped(ev, cr)) {
+      note(f, 0, o.first, true);
+      out_.pop_back();
+      return;
     }
-    std::uint8_t eid = static_cast<std::uint8_t>(o.val_ident & cr.ident & all_ident);
-    f.ident &= eid;
-    if (eid & id_a) {
-      reuse(o, o.pa);
-    } else if (eid & id_b) {
-      reuse(o, o.pb);
-    } else if (!cr.empty) {
-      if (cr.node) {
-        o.owned_child = std::move(cr.node);
-      } else {
-        const sub_view& src = (cr.ident & id_a) ? ca : cb;
-        if (src.e < 0)
-          o.child_raw = src.h;
-        else
-          o.owned_child = aops::materialize(src);
-      }
+    std::uint8_t eid = static_cast<std::uint8_t>(ev.ident & cr.ident & all_ident);
+    if (!note(f, eid, o.first, true)) {
+      out_.pop_back();
+      return;
     }
+    out_entry& p = out_.back(); // `note` may have moved it
+    key_ref ka{p.first, p.tail};
+    sub_view ca = f.ca, cb = f.cb;
+    pent pa = p.pa, pb = p.pb;
+    fill(p, ka, p.tail.size() + 1, pa, pb, std::move(ev), eid, std::move(cr), ca, cb);
   }
 
-  /// Turns `o` back into the operand pseudo-entry `p` (it equals it).
+  /// Turns `o` into the operand pseudo-entry `p` (it equals it).
   static void reuse(out_entry& o, const pent& p) {
     key_ref k = aops::key_of(p.h, p.e, p.off);
     o.first = k.first;
@@ -500,7 +650,7 @@ private:
   result finish(const frame& f) {
     result r;
     std::size_t n = out_.size() - f.out_begin;
-    if (f.ident & (id_a | id_b)) {
+    if (!f.recording) {
       r.ident = f.ident; // the operand's node or view is the result
     } else if (n == 0) {
       r.empty = true;

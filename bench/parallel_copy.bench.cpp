@@ -22,8 +22,9 @@
 //       One `write_zipper_at_exclusive_path` (or `read_zipper_at_path`) and the drop of the
 //       zipper, on a head over a map with 1,000 sibling paths.
 //
-// Times are wall-clock medians (`--benchmark_repetitions`, default 5 here). Run
-// `parallel_copy --help` for Google Benchmark's flags.
+// Times are wall clock (manual time for the copies). `scripts/dev bench` runs it with
+// `--benchmark_repetitions=5 --benchmark_report_aggregates_only=true` and charts the medians.
+// Run `parallel_copy --help` for Google Benchmark's flags.
 #include "pathmap/allocator.hpp"
 #include "pathmap/path_map.hpp"
 
@@ -271,34 +272,24 @@ int main(int argc, char** argv) {
         ("parallel_copy/seed/" + alloc + "/" + es + "/threads:" + std::to_string(t)).c_str(),
         [e, t](benchmark::State& s) { seed_copy(s, e, t); })
         ->UseManualTime()
-        ->Unit(benchmark::kMillisecond)
-        ->Repetitions(5)
-        ->ReportAggregatesOnly(true);
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(
       ("parallel_copy/map_set_val_at/" + alloc + "/" + es + "/threads:1").c_str(),
       [e](benchmark::State& s) { map_copy(s, e, false); })
       ->UseManualTime()
-      ->Unit(benchmark::kMillisecond)
-      ->Repetitions(5)
-      ->ReportAggregatesOnly(true);
+      ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(
       ("parallel_copy/write_zipper/" + alloc + "/" + es + "/threads:1").c_str(),
       [e](benchmark::State& s) { map_copy(s, e, true); })
       ->UseManualTime()
-      ->Unit(benchmark::kMillisecond)
-      ->Repetitions(5)
-      ->ReportAggregatesOnly(true);
+      ->Unit(benchmark::kMillisecond);
   }
   benchmark::RegisterBenchmark(("zipper_head/tracked_writer_create_drop/" + alloc).c_str(),
                                [](benchmark::State& s) { tracked_create_drop(s, true); })
-    ->Unit(benchmark::kNanosecond)
-    ->Repetitions(5)
-    ->ReportAggregatesOnly(true);
+    ->Unit(benchmark::kNanosecond);
   benchmark::RegisterBenchmark(("zipper_head/tracked_reader_create_drop/" + alloc).c_str(),
                                [](benchmark::State& s) { tracked_create_drop(s, false); })
-    ->Unit(benchmark::kNanosecond)
-    ->Repetitions(5)
-    ->ReportAggregatesOnly(true);
+    ->Unit(benchmark::kNanosecond);
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))

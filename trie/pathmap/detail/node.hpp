@@ -17,10 +17,12 @@
 /// - `cell_node` (cell_node.hpp): like a dense node, but each entry is a separately allocated,
 ///   pinned cell; made by the zipper head for the parent of a write zipper's root.
 ///
-/// Memory layout of every node: a 16-byte `node_header`, then kind-specific data. The header
-/// puts the reference count at bytes 8..12 and keeps 12..16 spare, so that a dying node can store
-/// a "next dead node" pointer in bytes 8..16; destruction then walks a list threaded through the
-/// dying nodes themselves and never recurses or allocates, whatever the depth of the trie.
+/// Memory layout of every node: a 12-byte `node_header`, then kind-specific data; every node
+/// allocation is at least 16 bytes. The header puts the reference count at bytes 8..12, so that
+/// a dying node can store a "next dead node" pointer in bytes 8..16 (its count and the first
+/// data bytes, which destruction does not need: sizes come from header bytes 0..8).
+/// Destruction then walks a list threaded through the dying nodes themselves and never
+/// recurses or allocates, whatever the depth of the trie.
 ///
 /// **Thread safety:** reference counts are atomic (relaxed increment, acq_rel decrement), so
 /// nodes may be shared between maps used on different threads. A node is mutated only when its
@@ -42,7 +44,7 @@ namespace pathmap::detail {
 /// The kinds of node.
 enum class node_tag : std::uint8_t { small = 1, dense = 2, cell = 3 };
 
-/// The common 16-byte header. `f0..f2` are kind-specific.
+/// The common 12-byte header. `f0..f2` are kind-specific.
 struct node_header {
   node_tag tag;
   std::uint8_t n;           ///< small: number of entries.
@@ -50,11 +52,10 @@ struct node_header {
   std::uint16_t f1;         ///< small: child bits;  dense: value capacity.
   std::uint16_t f2;         ///< small: tail bytes.
   std::atomic<std::uint32_t> rc;
-  std::uint32_t spare;
 
-  node_header(node_tag t) noexcept : tag(t), n(0), f0(0), f1(0), f2(0), rc(1), spare(0) {}
+  node_header(node_tag t) noexcept : tag(t), n(0), f0(0), f1(0), f2(0), rc(1) {}
 };
-static_assert(sizeof(node_header) == 16);
+static_assert(sizeof(node_header) == 12);
 static_assert(offsetof(node_header, rc) == 8);
 
 /// Longest key fragment a node entry holds. Longer paths become chains of single-entry nodes,
@@ -76,6 +77,9 @@ struct node_traits {
   /// Allocation alignment.
   static constexpr std::size_t alloc_align = data_align > 16 ? data_align : 16;
 };
+
+/// Smallest node allocation: room for the dead-list link at bytes 8..16.
+inline constexpr std::size_t min_node_bytes = 16;
 
 /// Raw allocation of a node of `bytes` bytes (jemalloc sized classes make exact sizes cheap).
 template <class V>

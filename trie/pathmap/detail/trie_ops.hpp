@@ -59,12 +59,12 @@ struct trie_ops {
         ++e;
       if (e == cnt)
         return false;
-      const std::uint16_t* te = sn::tail_end(h);
-      std::size_t begin = e ? te[e - 1] : 0, tl = te[e] - begin;
+      path_view t = sn::tail(h, e);
+      std::size_t tl = t.size();
       std::size_t avail = n - i - 1;
       if (tl) {
         std::size_t m = std::min(tl, avail);
-        if (m && std::memcmp(sn::tails(h) + begin, k + i + 1, m) != 0)
+        if (m && std::memcmp(t.data(), k + i + 1, m) != 0)
           return false;
       }
       if (avail <= tl) {

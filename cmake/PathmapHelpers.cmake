@@ -57,6 +57,8 @@ function(pathmap_define_flags_target)
       target_compile_options(pathmap_flags INTERFACE -fno-sanitize-recover=all)
     endif()
     target_link_options(pathmap_flags INTERFACE -fsanitize=${PATHMAP_SANITIZERS})
+    # Sanitizer builds also check the library's own preconditions (PATHMAP_ASSERT).
+    target_compile_definitions(pathmap_flags INTERFACE PATHMAP_ENABLE_ASSERTS)
     message(STATUS "pathmap: sanitizers: ${PATHMAP_SANITIZERS}")
   endif()
 endfunction()

@@ -6,7 +6,8 @@
 //
 // - `frag` holds the bytes from the parent's position to this node's position; it is empty only
 //   for the root, which stands for the empty path. A node's path is the concatenation of the
-//   fragments from the root down to it.
+//   fragments from the root down to it. It is a std::string so that fragments of up to 15 bytes
+//   sit in the node itself (small-string buffer) instead of a second allocation.
 // - `count` is the number of locks held exactly at the node's path (0: none). Writer tables only
 //   ever hold 0 or 1.
 // - `children` are sorted by the first byte of their fragment; no two children share a first
@@ -16,7 +17,8 @@
 // dead leaves, a walk down first children always ends at a node holding a lock, and the tree
 // has fewer than twice as many nodes as locked paths. Insertion keeps (I) by splitting a
 // fragment where a new branch starts; removal keeps it by deleting a node that became an empty
-// leaf and by merging a lock-free node that was left with one child into that child.
+// leaf and by letting a lock-free node that was left with one child absorb that child
+// (fragment appended, count and children taken over).
 //
 // Nothing here recurses: walks are loops and the destructor dismantles the tree with an explicit
 // stack, so long paths and deep chains of nested locks cannot overflow the stack.

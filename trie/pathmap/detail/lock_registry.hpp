@@ -33,10 +33,10 @@
 /// O(|P| + h·log c), where h (≤ the number of locks along P) is the number of nodes visited and
 /// c ≤ 256 the number of children searched per node; independent of how many locks live
 /// elsewhere. A reported conflict additionally copies the conflicting lock's path. Nothing
-/// recurses, so 1 MiB paths and deep chains of nested locks are fine. Registration allocates a
-/// node and its fragment (two small allocations, plus one more when a fragment is split);
-/// release frees them again and allocates only when it re-merges a node with its single
-/// remaining child.
+/// recurses, so 1 MiB paths and deep chains of nested locks are fine. Registration allocates one
+/// node (a fragment of up to 15 bytes lives inside it; a longer one costs a second allocation),
+/// plus one more node when a fragment is split; release frees them again and allocates only when
+/// it re-merges a node with its single remaining child into a fragment too long for the node.
 ///
 /// A sorted `std::map` per kind was the alternative: locks below P are a `lower_bound` away,
 /// but the *shallowest* reader lock along P needs either one lookup per distinct lock length or

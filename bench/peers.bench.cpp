@@ -217,8 +217,7 @@ struct hat_trie_adapter {
     *hattrie_get(t, key_ptr(ks, i), ks.length(i)) = static_cast<value_t>(ks.value(i));
   }
   const std::uint64_t* find(const key_set& ks, std::size_t i) const noexcept {
-    return reinterpret_cast<const std::uint64_t*>(hattrie_tryget(t, key_ptr(ks, i),
-                                                                 ks.length(i)));
+    return reinterpret_cast<const std::uint64_t*>(hattrie_tryget(t, key_ptr(ks, i), ks.length(i)));
   }
   template <class F>
   void for_each(F&& f) const {

@@ -22,7 +22,9 @@
 //       One `write_zipper_at_exclusive_path` (or `read_zipper_at_path`) and the drop of the
 //       zipper, on a head over a map with 1,000 sibling paths.
 //
-// Times are wall clock (manual time for the copies). `scripts/dev bench` runs it with
+// Times are wall clock (manual time for the copies); `worker_cpu_max_ms` is the CPU time of the
+// busiest copying thread per iteration (what the copy costs when it has a core to itself) and
+// `worker_cpu_sum_ms` the sum over the copying threads. `scripts/dev bench` runs it with
 // `--benchmark_repetitions=5 --benchmark_report_aggregates_only=true` and charts the medians.
 // Run `parallel_copy --help` for Google Benchmark's flags.
 #include "pathmap/allocator.hpp"
@@ -30,6 +32,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <condition_variable>
@@ -46,6 +49,8 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <time.h>
 
 namespace {
 
@@ -115,6 +120,13 @@ const path_map<std::size_t>& input(std::size_t elements, std::size_t threads) {
   return m;
 }
 
+/// CPU time of the calling thread, in seconds.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 std::string alloc_label() {
   std::string_view a = pathmap::allocator_name();
   if (a.substr(0, 8) == "jemalloc")
@@ -134,11 +146,12 @@ void seed_copy(benchmark::State& state, std::size_t elements, std::size_t thread
   std::size_t per = elements / thread_cnt;
   using zippers = std::pair<read_zipper_tracked<std::size_t>, write_zipper_tracked<std::size_t>>;
   std::vector<channel<zippers>> zipper_senders(thread_cnt);
-  std::vector<channel<bool>> signal_receivers(thread_cnt);
+  std::vector<channel<double>> signal_receivers(thread_cnt); // the worker's CPU seconds
   std::vector<std::thread> workers;
   for (std::size_t k = 0; k < thread_cnt; ++k)
     workers.emplace_back([&zipper_rx = zipper_senders[k], &signal_tx = signal_receivers[k]] {
       while (std::optional<zippers> got = zipper_rx.recv()) {
+        double c0 = thread_cpu_seconds();
         auto& [reader_z, writer_z] = *got;
         auto witness = reader_z.witness();
         while (const std::size_t* val = reader_z.to_next_get_val_with_witness(witness)) {
@@ -147,11 +160,12 @@ void seed_copy(benchmark::State& state, std::size_t elements, std::size_t thread
           writer_z.reset();
         }
         got.reset();
-        signal_tx.send(true);
+        signal_tx.send(thread_cpu_seconds() - c0);
       }
     });
 
   bool ok = true;
+  double cpu_max = 0, cpu_sum = 0;
   for (auto _ : state) {
     auto map = std::make_unique<path_map<std::size_t>>(base); // O(1): shares "in"
     auto t0 = std::chrono::steady_clock::now();
@@ -168,8 +182,14 @@ void seed_copy(benchmark::State& state, std::size_t elements, std::size_t thread
         auto reader_z = zipper_head.read_zipper_at_path(path);
         zipper_senders[n].send(zippers(std::move(*reader_z), std::move(*writer_z)));
       }
-      for (std::size_t n = 0; n < thread_cnt; ++n)
-        ok = signal_receivers[n].recv().value_or(false) && ok;
+      double slowest = 0;
+      for (std::size_t n = 0; n < thread_cnt; ++n) {
+        std::optional<double> cpu = signal_receivers[n].recv();
+        ok = cpu.has_value() && ok;
+        slowest = std::max(slowest, cpu.value_or(0));
+        cpu_sum += cpu.value_or(0);
+      }
+      cpu_max += slowest;
     }
     auto t1 = std::chrono::steady_clock::now();
     state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
@@ -195,15 +215,22 @@ void seed_copy(benchmark::State& state, std::size_t elements, std::size_t thread
   state.counters["ns_per_value"] = benchmark::Counter(
     static_cast<double>(state.iterations() * thread_cnt * per),
     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  // CPU time of the copying threads: on a machine busy with other work the wall time above
+  // includes waiting for a core; the busiest worker's CPU time is what the copy needs alone.
+  double its = static_cast<double>(state.iterations());
+  state.counters["worker_cpu_max_ms"] = cpu_max / its * 1e3;
+  state.counters["worker_cpu_sum_ms"] = cpu_sum / its * 1e3;
 }
 
 // -- single-threaded baselines through the map API ---------------------------------------------------
 
 void map_copy(benchmark::State& state, std::size_t elements, bool use_write_zipper) {
   const path_map<std::size_t>& base = input(elements, 1);
+  double cpu = 0;
   for (auto _ : state) {
     auto map = std::make_unique<path_map<std::size_t>>(base);
     const path_map<std::size_t> src = base; // the reader borrows this copy, writes go to `map`
+    double c0 = thread_cpu_seconds();
     auto t0 = std::chrono::steady_clock::now();
     auto rz = src.read_zipper_at_path("in");
     if (use_write_zipper) {
@@ -223,10 +250,13 @@ void map_copy(benchmark::State& state, std::size_t elements, bool use_write_zipp
       }
     }
     auto t1 = std::chrono::steady_clock::now();
+    cpu += thread_cpu_seconds() - c0;
     state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
     map.reset();
   }
   std::size_t per = elements;
+  state.counters["worker_cpu_max_ms"] = cpu / static_cast<double>(state.iterations()) * 1e3;
+  state.counters["worker_cpu_sum_ms"] = state.counters["worker_cpu_max_ms"];
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * per));
   state.counters["threads"] = 1;
   state.counters["ns_per_value"] =

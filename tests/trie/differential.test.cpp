@@ -431,7 +431,21 @@ private:
 
   // -- operations ---------------------------------------------------------------------------------
 
+  /// Grafts can double a map; trims the map and the pool back when they grow too large.
+  void trim(map_t& m, model& md) {
+    while (md.exists.size() > max_positions) {
+      std::string p = random_existing_path(md);
+      p.resize(std::min<std::size_t>(p.size(), below(3)));
+      note("trim: remove_branches_at ", show(p));
+      bool want = md.remove_branches(p, false);
+      expect_eq(m.remove_branches_at(p, false), want, "remove_branches_at returned");
+    }
+  }
+
   void step() {
+    trim(map_, model_);
+    for (std::size_t i = 0; i < pool_.size(); ++i)
+      trim(pool_[i], pool_models_[i]);
     std::size_t r = below(100);
     if (r < 20)
       op_set(map_, model_);
@@ -920,6 +934,8 @@ private:
     expect_eq(show(wz.path()), show(t.rel), "focus after a write");
     expect_eq(wz.path_exists(), model_.path_exists(abs), "path_exists after a write");
   }
+
+  static constexpr std::size_t max_positions = 1500;
 
   std::mt19937_64 rng_;
   key_mode mode_;

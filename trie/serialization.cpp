@@ -21,6 +21,9 @@ namespace pathmap::detail::ser {
 namespace {
 
 constexpr std::size_t buf_size = std::size_t{64} * 1024;
+/// An output's staging buffer starts at this size and doubles at each flush up to `buf_size`,
+/// so that encoding a small map does not allocate 64 KiB.
+constexpr std::size_t first_buf_size = 1024;
 /// zlib counts in `uInt` (32 bits): feed at most this much input per call.
 constexpr std::size_t max_z_chunk = std::size_t{1} << 30;
 
@@ -42,7 +45,8 @@ struct output::state {
   std::vector<std::uint8_t>* vec = nullptr;
   std::size_t vec_start = 0;
   std::ostream* os = nullptr;
-  std::unique_ptr<std::uint8_t[]> buf{new std::uint8_t[buf_size]};
+  std::unique_ptr<std::uint8_t[]> buf{new std::uint8_t[first_buf_size]};
+  std::size_t buf_cap = first_buf_size;
   bool deflating = false;
   z_stream zs{};
   std::unique_ptr<std::uint8_t[]> zbuf;
@@ -60,13 +64,13 @@ output::output(std::vector<std::uint8_t>& target) : st_(new state) {
   st_->vec = &target;
   st_->vec_start = target.size();
   begin_ = cur_ = crc_mark_ = st_->buf.get();
-  cap_ = begin_ + buf_size;
+  cap_ = begin_ + st_->buf_cap;
 }
 
 output::output(std::ostream& target) : st_(new state) {
   st_->os = &target;
   begin_ = cur_ = crc_mark_ = st_->buf.get();
-  cap_ = begin_ + buf_size;
+  cap_ = begin_ + st_->buf_cap;
 }
 
 output::~output() = default;
@@ -74,8 +78,8 @@ output::~output() = default;
 namespace {
 
 /// Hands `n` finished bytes to the target; sets `err` on a failed stream write.
-void deliver(std::vector<std::uint8_t>* vec, std::ostream* os, const std::uint8_t* p,
-             std::size_t n, std::uint64_t& delivered, errc& err) {
+void deliver(std::vector<std::uint8_t>* vec, std::ostream* os, const std::uint8_t* p, std::size_t n,
+             std::uint64_t& delivered, errc& err) {
   if (n == 0 || err != errc{})
     return;
   if (vec != nullptr) {
@@ -108,9 +112,9 @@ void output::start_deflate(int level) {
 namespace {
 
 /// Runs deflate over `[p, p+n)` with `flush`, delivering compressed chunks.
-void deflate_feed(z_stream& zs, std::uint8_t* zbuf, const std::uint8_t* p, std::size_t n,
-                  int flush, std::vector<std::uint8_t>* vec, std::ostream* os,
-                  std::uint64_t& delivered, errc& err) {
+void deflate_feed(z_stream& zs, std::uint8_t* zbuf, const std::uint8_t* p, std::size_t n, int flush,
+                  std::vector<std::uint8_t>* vec, std::ostream* os, std::uint64_t& delivered,
+                  errc& err) {
   do {
     std::size_t k = std::min(n, max_z_chunk);
     zs.next_in = const_cast<Bytef*>(p);
@@ -144,18 +148,28 @@ void output::flush_buffer() {
   accepted_ += n;
   if (!failed() && n != 0) {
     if (st_->deflating)
-      deflate_feed(st_->zs, st_->zbuf.get(), begin_, n, Z_NO_FLUSH, st_->vec, st_->os,
-                   delivered_, err_);
+      deflate_feed(st_->zs, st_->zbuf.get(), begin_, n, Z_NO_FLUSH, st_->vec, st_->os, delivered_,
+                   err_);
     else
       deliver(st_->vec, st_->os, begin_, n, delivered_, err_);
   }
   cur_ = crc_mark_ = begin_;
 }
 
-void output::write_slow(const void* p, std::size_t n) {
+void output::make_room() {
   flush_buffer();
+  if (st_->buf_cap < buf_size) {
+    st_->buf_cap *= 2;
+    st_->buf.reset(new std::uint8_t[st_->buf_cap]);
+    begin_ = cur_ = crc_mark_ = st_->buf.get();
+    cap_ = begin_ + st_->buf_cap;
+  }
+}
+
+void output::write_slow(const void* p, std::size_t n) {
+  make_room();
   auto* b = static_cast<const std::uint8_t*>(p);
-  if (n < buf_size) {
+  if (n < static_cast<std::size_t>(cap_ - begin_)) {
     std::memcpy(cur_, b, n);
     cur_ += n;
     return;
@@ -167,8 +181,7 @@ void output::write_slow(const void* p, std::size_t n) {
   if (failed())
     return;
   if (st_->deflating)
-    deflate_feed(st_->zs, st_->zbuf.get(), b, n, Z_NO_FLUSH, st_->vec, st_->os, delivered_,
-                 err_);
+    deflate_feed(st_->zs, st_->zbuf.get(), b, n, Z_NO_FLUSH, st_->vec, st_->os, delivered_, err_);
   else
     deliver(st_->vec, st_->os, b, n, delivered_, err_);
 }
@@ -185,8 +198,8 @@ bool output::finish() {
   flush_buffer();
   if (st_->deflating) {
     if (!failed())
-      deflate_feed(st_->zs, st_->zbuf.get(), nullptr, 0, Z_FINISH, st_->vec, st_->os,
-                   delivered_, err_);
+      deflate_feed(st_->zs, st_->zbuf.get(), nullptr, 0, Z_FINISH, st_->vec, st_->os, delivered_,
+                   err_);
     deflateEnd(&st_->zs);
     st_->deflating = false;
   }
@@ -468,7 +481,8 @@ bool input::finish() {
   return true;
 }
 
-// -- .paths ----------------------------------------------------------------------------------------
+// -- .paths
+// ----------------------------------------------------------------------------------------
 
 void start_paths(output& out) {
   // The crate: deflateInit(level 7), zlib wrapper, default window and memory level.
@@ -504,7 +518,8 @@ bool read_paths(input& in, function_ref<bool(std::size_t, path_view)> f, paths_c
   return true;
 }
 
-// -- map format -------------------------------------------------------------------------------------
+// -- map format
+// -------------------------------------------------------------------------------------
 
 map_writer::map_writer(output& out, std::string_view codec_name, bool compress, int level)
   : out_(out) {
@@ -516,7 +531,7 @@ map_writer::map_writer(output& out, std::string_view codec_name, bool compress, 
   out_.put(static_cast<std::uint8_t>(n));
   out_.write(codec_name.data(), n);
   if (compress)
-    out_.start_deflate(std::clamp(level, 0, 9));
+    out_.start_deflate(level < 0 ? Z_DEFAULT_COMPRESSION : std::min(level, 9));
 }
 
 void map_writer::record(std::uint8_t kind, path_view p) {

@@ -75,7 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The stream form.
   auto is = fuzz::stream_of(data, size);
   std::size_t n = 0;
-  auto d4 = for_each_deserialized_path(is, [&](std::size_t, path_view) { ++n; }, lim);
+  auto d4 = for_each_deserialized_path(
+    is, [&](std::size_t, path_view) { ++n; }, lim);
   if (d) {
     fuzz::require(d4 && d4->path_count == d->path_count, "stream decoding agrees");
   } else if (d.error() != errc::trailing_data) {

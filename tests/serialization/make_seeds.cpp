@@ -43,8 +43,8 @@ void shapes(const std::string& pd, const std::string& md, Make make) {
   emit(pd, md, root);
   map roman;
   int i = 0;
-  for (const char* k : {"arrow", "bow", "cannon", "roman", "romane", "romanus", "romulus",
-                        "rubens", "ruber", "rubicon", "rubicundus", "rom'i"})
+  for (const char* k : {"arrow", "bow", "cannon", "roman", "romane", "romanus", "romulus", "rubens",
+                        "ruber", "rubicon", "rubicundus", "rom'i"})
     roman.set_val_at(k, make(i++));
   roman.create_path("romX/dangling");
   emit(pd, md, roman);

@@ -95,8 +95,9 @@ int main(int argc, char** argv) {
       // From memory (a stream input would not see bytes after the zlib stream).
       std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(in)),
                                      std::istreambuf_iterator<char>());
-      auto d = pathmap::for_each_deserialized_path(
-        data, [&](std::size_t, pathmap::path_view p) { out << to_hex(p) << "\n"; });
+      auto d = pathmap::for_each_deserialized_path(data, [&](std::size_t, pathmap::path_view p) {
+        out << to_hex(p) << "\n";
+      });
       if (!d)
         return fail_decode(d.error());
       std::cout << d->path_count << " paths, " << d->bytes_in << " bytes in, " << d->bytes_out

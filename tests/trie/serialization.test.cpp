@@ -135,7 +135,7 @@ std::vector<std::string> value_paths_below_root(const path_map<V>& m) {
 template <class V>
 V make_value(std::mt19937_64& rng) {
   if constexpr (std::is_same_v<V, std::monostate>) {
-    (void)rng;
+    (void) rng;
     return {};
   } else if constexpr (std::is_same_v<V, std::string>) {
     std::string s(rng() % 40, '\0');
@@ -209,7 +209,8 @@ struct pipe_buf : std::streambuf {
 
 } // namespace
 
-// -- .paths ----------------------------------------------------------------------------------------
+// -- .paths
+// ----------------------------------------------------------------------------------------
 
 TEST_CASE(".paths round-trips the crate's example keys and writes zlib level 7") {
   path_map<int> m;
@@ -248,11 +249,12 @@ TEST_CASE(".paths auxdata carries values by index in both directions") {
     m.set_val_at(k, "v:" + k);
   std::vector<std::string> values;
   bytes_t buf;
-  auto s = serialize_paths_with_auxdata(m, buf, [&](std::size_t k, path_view p, const std::string& v) {
-    CHECK(k == values.size());
-    CHECK(v == "v:" + str(p));
-    values.push_back(v);
-  });
+  auto s = serialize_paths_with_auxdata(m, buf,
+                                        [&](std::size_t k, path_view p, const std::string& v) {
+                                          CHECK(k == values.size());
+                                          CHECK(v == "v:" + str(p));
+                                          values.push_back(v);
+                                        });
   REQUIRE(s);
   CHECK(values.size() == 12);
 
@@ -279,7 +281,8 @@ TEST_CASE(".paths writes the subtrie below the zipper's focus, without the focus
   REQUIRE(serialize_paths(z, buf));
   CHECK(str(z.path()) == "rom"); // the zipper did not move
   std::vector<std::string> got;
-  REQUIRE(for_each_deserialized_path(buf, [&](std::size_t, path_view p) { got.push_back(str(p)); }));
+  REQUIRE(
+    for_each_deserialized_path(buf, [&](std::size_t, path_view p) { got.push_back(str(p)); }));
   CHECK(got == std::vector<std::string>{"an", "ulus"});
 
   // From a write zipper too.
@@ -287,16 +290,17 @@ TEST_CASE(".paths writes the subtrie below the zipper's focus, without the focus
   bytes_t buf2;
   REQUIRE(serialize_paths(wz, buf2));
   got.clear();
-  REQUIRE(for_each_deserialized_path(buf2, [&](std::size_t, path_view p) { got.push_back(str(p)); }));
+  REQUIRE(
+    for_each_deserialized_path(buf2, [&](std::size_t, path_view p) { got.push_back(str(p)); }));
   CHECK(got == std::vector<std::string>{"bens"});
 }
 
 TEST_CASE("deserialize_paths grafts at the write zipper's focus, replacing what was there") {
   path_map<int> m;
   m.set_val_at("keep", 1);
-  m.set_val_at("at", 2);       // the focus value goes (the fresh map has no root value)
-  m.set_val_at("at/old", 3);   // replaced
-  m.set_val_at("atlas", 4);    // replaced too: "las" is below the focus "at"
+  m.set_val_at("at", 2);     // the focus value goes (the fresh map has no root value)
+  m.set_val_at("at/old", 3); // replaced
+  m.set_val_at("atlas", 4);  // replaced too: "las" is below the focus "at"
   bytes_t buf = paths_data({"/new", "/newer"});
   auto wz = m.write_zipper_at_path("at");
   auto d = deserialize_paths(wz, buf, 9);
@@ -394,7 +398,8 @@ TEST_CASE("serializing appends to a vector and leaves it as it was on error") {
   CHECK(buf[0] == 1);
   bytes_t tail(buf.begin() + 3, buf.end());
   std::vector<std::string> got;
-  REQUIRE(for_each_deserialized_path(tail, [&](std::size_t, path_view p) { got.push_back(str(p)); }));
+  REQUIRE(
+    for_each_deserialized_path(tail, [&](std::size_t, path_view p) { got.push_back(str(p)); }));
   CHECK(got == std::vector<std::string>{"a"});
 
   // A callback that throws: the exception propagates and the vector is cut back.
@@ -414,12 +419,12 @@ TEST_CASE("the map format round-trips values, the root value and dangling paths 
   m.set_val_at("", -1);
   m.set_val_at("arrow", 1);
   m.set_val_at("arrowhead", 2);
-  m.create_path("bo");             // dangling leaf
-  m.create_path("cannon/ball");    // dangling below nothing
-  m.set_val_at("cannon", 3);       // ...with a value above it
+  m.create_path("bo");          // dangling leaf
+  m.create_path("cannon/ball"); // dangling below nothing
+  m.set_val_at("cannon", 3);    // ...with a value above it
   m.set_val_at(pathmap_test::bytes({0, 0xff, 0}), 4);
   m.set_val_at("x", 5);
-  m.remove_val_at("x", false);     // dangling left behind by a removal
+  m.remove_val_at("x", false); // dangling left behind by a removal
   for (bool compress : {false, true}) {
     CAPTURE(compress);
     bytes_t buf;
@@ -594,7 +599,8 @@ TEST_CASE_TEMPLATE("random seeded maps round-trip through both formats", V, int,
     auto ps = serialize_paths(m, pbuf);
     REQUIRE(ps);
     std::vector<std::string> got;
-    auto pd = for_each_deserialized_path(pbuf, [&](std::size_t, path_view p) { got.push_back(str(p)); });
+    auto pd = for_each_deserialized_path(pbuf,
+                                         [&](std::size_t, path_view p) { got.push_back(str(p)); });
     REQUIRE(pd);
     CHECK(got == value_paths_below_root(m));
     CHECK(pd->path_count == ps->path_count);
@@ -660,7 +666,8 @@ TEST_CASE("1 MiB paths round-trip through both formats") {
   // A limit below the path length rejects it.
   decode_limits lim;
   lim.max_path_len = len - 1;
-  auto d2 = for_each_deserialized_path(pbuf, [](std::size_t, path_view) {}, lim);
+  auto d2 = for_each_deserialized_path(
+    pbuf, [](std::size_t, path_view) {}, lim);
   REQUIRE_FALSE(d2);
   CHECK(d2.error() == errc::path_too_long);
   bytes_t buf;
@@ -671,7 +678,8 @@ TEST_CASE("1 MiB paths round-trip through both formats") {
   CHECK(d3.error() == errc::path_too_long);
 }
 
-// -- malformed, truncated and hostile input --------------------------------------------------------
+// -- malformed, truncated and hostile input
+// --------------------------------------------------------
 
 namespace {
 
@@ -853,7 +861,8 @@ TEST_CASE("hostile map inputs give clear errors") {
   CHECK(map_error({}) == errc::truncated);
   CHECK(map_error(bytes_t{'P', 'M'}) == errc::truncated);
   CHECK(map_error(bytes_t{'N', 'O', 'P', 'E', 1, 0, 0}) == errc::bad_magic);
-  CHECK(map_error(map_file("sint", std::string(1, '\0') + end0, true, 2)) == errc::unsupported_version);
+  CHECK(map_error(map_file("sint", std::string(1, '\0') + end0, true, 2))
+        == errc::unsupported_version);
   CHECK(map_error(map_file("sint", std::string(1, '\0') + end0, true, 1, 0x80))
         == errc::unsupported_flags);
   CHECK(map_error(map_file("bytes", std::string(1, '\0') + end0)) == errc::codec_mismatch);

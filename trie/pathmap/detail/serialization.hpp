@@ -53,8 +53,8 @@ template <class R, class... Args>
 class function_ref<R(Args...)> {
 public:
   template <class F>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, function_ref>)
-  function_ref(F&& f) noexcept // NOLINT: implicit by design
+  requires(!std::is_same_v<std::remove_cvref_t<F>, function_ref>) function_ref(F&& f)
+  noexcept // NOLINT: implicit by design
     : obj_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
       call_([](void* o, Args... a) -> R {
         return (*static_cast<std::remove_reference_t<F>*>(o))(std::forward<Args>(a)...);
@@ -104,7 +104,7 @@ public:
   }
   void put(std::uint8_t b) {
     if (cur_ == cap_)
-      flush_buffer();
+      make_room();
     *cur_++ = b;
   }
   void put_u32le(std::uint32_t v) {
@@ -146,7 +146,10 @@ private:
   struct state;
 
   void write_slow(const void* p, std::size_t n);
+  /// Hands the buffered bytes on (to the target or to deflate).
   void flush_buffer();
+  /// `flush_buffer()`, then a bigger buffer while it is below its full size.
+  void make_room();
 
   std::unique_ptr<state> st_;
   std::uint8_t* begin_ = nullptr;
@@ -291,6 +294,8 @@ public:
   bool finish();
 
   std::uint64_t records() const noexcept { return count_; }
+  /// The path of the last record written (empty before the first).
+  path_view last() const noexcept { return {prev_.data(), prev_.size()}; }
 
 private:
   void record(std::uint8_t kind, path_view p);

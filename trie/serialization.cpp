@@ -10,6 +10,8 @@
 
 #include "pathmap/detail/serialization.hpp"
 
+#include "pathmap/detail/assert.hpp"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -536,12 +538,17 @@ map_writer::map_writer(output& out, std::string_view codec_name, bool compress, 
 
 void map_writer::record(std::uint8_t kind, path_view p) {
   std::size_t keep = common_prefix_len(path_view{prev_.data(), prev_.size()}, p);
+  PATHMAP_ASSERT(keep < p.size() && (keep == prev_.size() || p[keep] > prev_[keep]),
+                 "map records must be non-empty and in strictly increasing order");
+  PATHMAP_ASSERT(!(count_ > 0 && prev_dangling_ && keep == prev_.size()),
+                 "no record may extend a dangling path");
   out_.put(kind);
   out_.put_varint(keep);
   out_.put_varint(p.size() - keep);
   out_.write(p.data() + keep, p.size() - keep);
   prev_.resize(keep);
   prev_.insert(prev_.end(), p.begin() + keep, p.end());
+  prev_dangling_ = kind == rec_dangling;
   ++count_;
 }
 

@@ -302,6 +302,7 @@ private:
 
   output& out_;
   pathmap::path prev_;
+  bool prev_dangling_ = false;
   std::uint64_t count_ = 0;
 };
 

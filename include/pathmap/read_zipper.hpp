@@ -43,9 +43,9 @@ public:
   /// A zipper over the trie at `origin` (root value `origin_val`, reached by `above` from
   /// the origin the paths are reported from), rooted at `root` below `origin`.
   static read_zipper make(const detail::node_header* origin, const V* origin_val,
-                          path_view root, path_view above = {}) {
+                          path_view root, path_view above = {}, bool origin_missing = false) {
     read_zipper z;
-    z.core_.init(origin, origin_val, above, root);
+    z.core_.init(origin, origin_val, above, root, origin_missing);
     return z;
   }
 

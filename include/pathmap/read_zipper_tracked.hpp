@@ -35,14 +35,14 @@ class read_zipper_tracked : public read_zipper<V> {
 
 public:
   /// A reader over `root` (the subtrie at `at`) with root value `root_val`, holding `lock`
-  /// (none for an unchecked reader in a release build).
+  /// (none for an unchecked reader in a release build); `exists` is false when `at` is missing.
   read_zipper_tracked(ptr root, std::optional<V> root_val, path_view at,
-                      std::optional<detail::zipper_tracker> lock)
+                      std::optional<detail::zipper_tracker> lock, bool exists = true)
     : root_(std::move(root)),
       root_val_(root_val ? std::make_shared<const V>(std::move(*root_val)) : nullptr),
       lock_(std::move(lock)) {
     static_cast<read_zipper<V>&>(*this) =
-      read_zipper<V>::make(root_.get(), root_val_.get(), {}, at);
+      read_zipper<V>::make(root_.get(), root_val_.get(), {}, at, !exists);
   }
 
   read_zipper_tracked(read_zipper_tracked&&) noexcept = default;

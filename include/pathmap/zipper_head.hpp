@@ -84,10 +84,15 @@ public:
       return;
     registry_->mark_head_dropped();
     if (slot_) {
-      *slot_ = std::move(root_->child);
-      root_->child.reset();
-      *val_slot_ = std::move(root_->val);
-      root_->val.reset();
+      if (root_->rc.load(std::memory_order_acquire) == 1) {
+        *slot_ = std::move(root_->child);
+        *val_slot_ = std::move(root_->val);
+      } else {
+        // A writer at the root outlives the head: it keeps reading what it owns, and the map
+        // gets its own (shared, copy-on-write) version back.
+        *slot_ = root_->child;
+        *val_slot_ = root_->val;
+      }
     }
     if (parent_)
       parent_->invalidate_frames();
@@ -165,8 +170,9 @@ public:
 
 private:
   read_zipper_tracked<V> make_reader(path_view p, std::optional<detail::zipper_tracker> lock) {
-    auto [node, val] = hops::snapshot(root_->child.get(), root_->val ? &*root_->val : nullptr, p);
-    return read_zipper_tracked<V>(std::move(node), std::move(val), p, std::move(lock));
+    auto snap = hops::snapshot(root_->child.get(), root_->val ? &*root_->val : nullptr, p);
+    return read_zipper_tracked<V>(std::move(snap.node), std::move(snap.val), p, std::move(lock),
+                                  snap.exists);
   }
 
   write_zipper_tracked<V> make_writer(path_view p, std::optional<detail::zipper_tracker> lock) {

@@ -68,18 +68,25 @@ struct head_ops {
     return cell_ref<V>(cell<V>::share(ops::cell_of(slot->get(), e)));
   }
 
-  /// The subtrie at `p` below `root` (shared) and a copy of the value at `p`; both empty when
-  /// `p` does not exist.
-  static std::pair<ptr, std::optional<V>> snapshot(const node_header* root, const V* root_val,
-                                                  path_view p) {
+  /// What a tracked reader starts from: the subtrie at a path (shared) and a copy of the value
+  /// there.
+  struct snapshot_t {
+    ptr node;
+    std::optional<V> val;
+    bool exists = false;
+  };
+
+  /// The snapshot at `p` below `root` (root value `root_val`); empty when `p` does not exist.
+  static snapshot_t snapshot(const node_header* root, const V* root_val, path_view p) {
     position pos;
+    snapshot_t out;
     if (!trie::lookup(root, p, pos))
-      return {};
-    std::optional<V> v;
-    const V* cur = p.empty() ? root_val : trie::value_at(pos);
-    if (cur)
-      v.emplace(*cur);
-    return {trie::subtrie_at(pos), std::move(v)};
+      return out;
+    out.exists = true;
+    if (const V* cur = p.empty() ? root_val : trie::value_at(pos))
+      out.val.emplace(*cur);
+    out.node = trie::subtrie_at(pos);
+    return out;
   }
 };
 

@@ -195,9 +195,9 @@ struct trie_ops {
         if (placed && val)
           *placed = true;
         val = nullptr;
-        if (rest.size() < max_key_len)
+        if (ops::key_len(slot->get(), e) == rest.size() + 1)
           return {slot, e};
-        continue; // a long tail became a chain: follow it to its end
+        continue; // the rest became a chain (long tail, or a one-byte-key node): follow it
       }
       path_view t = ops::tail(h, e);
       std::size_t avail = n - i - 1;

@@ -46,8 +46,11 @@ public:
 
   /// Places the zipper: origin node `origin` with root value `origin_val`, which sits at
   /// `above` (path bytes reported by `origin_path()` but not walked: where a zipper head put
-  /// the origin); the root is `root` below the origin.
-  void init(const node_header* origin, const V* origin_val, path_view above, path_view root) {
+  /// the origin); the root is `root` below the origin. `origin_missing` says that the origin
+  /// position itself does not exist (a head reader at a missing path).
+  void init(const node_header* origin, const V* origin_val, path_view above, path_view root,
+            bool origin_missing = false) {
+    origin_missing_ = origin_missing;
     origin_ = origin;
     origin_val_ = origin_val;
     path_.assign(above.begin(), above.end());
@@ -483,7 +486,9 @@ private:
   void rebuild() {
     stack_.clear();
     stack_.push_back({origin_, -1, 0, ext_});
-    missing_ = 0;
+    // A missing origin counts as one missing byte above everything walked, so that the root
+    // and every position below it report "does not exist".
+    missing_ = origin_missing_ ? 1 : 0;
     std::vector<std::uint8_t> p(path_.begin() + ext_, path_.end());
     path_.resize(ext_);
     descend_to(path_view{p.data(), p.size()});
@@ -557,6 +562,7 @@ private:
   std::size_t root_len_ = 0;
   std::vector<frame> stack_{frame{nullptr, -1, 0, 0}};
   std::size_t missing_ = 0;
+  bool origin_missing_ = false;
 };
 
 } // namespace pathmap::detail

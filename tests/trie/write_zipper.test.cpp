@@ -282,6 +282,67 @@ TEST_CASE("prune_path at the focus returns 0 unless the focus is dangling") {
   CHECK_FALSE(m.path_exists_at("abcd"));
 }
 
+TEST_CASE("create_path at a focus reached by one descend_to creates it") {
+  path_map<int> m;
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("x");
+    CHECK(wz.create_path());
+    CHECK(wz.path_exists());
+  }
+  CHECK(m.path_exists_at("x"));
+  m.set_val_at("alpha", 1);
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("alphabet");
+    CHECK(wz.create_path());
+    CHECK(wz.path_exists());
+    wz.reset();
+    wz.descend_to("new/deep/path");
+    CHECK(wz.create_path());
+    CHECK(wz.path_exists());
+  }
+  CHECK(m.path_exists_at("alphabet"));
+  CHECK(m.path_exists_at("new/deep/path"));
+}
+
+TEST_CASE("writes at a missing multi-byte focus below a node with many children keep every "
+          "focus byte") {
+  for (int n : {1, 15, 16, 17, 40}) {
+    for (const std::string pre : {"", "p/"}) {
+      for (int op = 0; op < 4; ++op) {
+        CAPTURE(n);
+        CAPTURE(pre);
+        CAPTURE(op);
+        path_map<int> m;
+        for (int i = 0; i < n; ++i)
+          m.set_val_at(pre + std::string(1, static_cast<char>('a' + i)), i);
+        path_map<int> g;
+        g.set_val_at("q", 100);
+        {
+          auto wz = m.write_zipper();
+          wz.descend_to(pre + "Izyx");
+          if (op == 0) {
+            wz.graft_map(g);
+          } else if (op == 1) {
+            auto rz = g.read_zipper();
+            wz.graft(rz);
+          } else if (op == 2) {
+            wz.descend_to("q");
+            wz.set_val(100);
+          } else {
+            wz.descend_to("q");
+            CHECK(wz.create_path());
+          }
+        }
+        CHECK(m.path_exists_at(pre + "Izyxq"));
+        CHECK_FALSE(m.path_exists_at(pre + "Iq"));
+        CHECK(m.val_count() == static_cast<std::size_t>(n + (op == 3 ? 0 : 1)));
+      }
+    }
+  }
+}
+
 // -- remove_branches --------------------------------------------------------------------------------
 
 TEST_CASE("remove_branches deletes the children and keeps the focus value") {

@@ -15,8 +15,8 @@
 ///   `bytes_per_key` (growth of the allocator's allocated bytes while building, so the key
 ///   arrays are outside it). The structure built last is kept for the next phases.
 /// - `lookup_seq` / `lookup_shuffled`: point lookups of every key, in insert order or in a
-///   seeded shuffled order; the values found are summed and checked. Workloads above 1M keys
-///   look up 1M of them per pass (see `max_lookups`).
+///   seeded shuffled order; the values found are summed and checked. Workloads above 250,000
+///   keys look up 250,000 of them per pass (see `max_lookups`).
 /// - `iterate`: ordered iteration over every (key, value), checked the same way.
 /// - `copy`: copy construction of the whole structure; reports `ns_per_copy`.
 /// - `copy_write`: for structures with O(1) copy, a copy followed by one overwrite of an
@@ -400,9 +400,9 @@ S& built(const workload& w) {
 }
 
 /// Passes per iteration for a lookup or iteration phase, so that a small workload (the word
-/// list) still measures about a million operations.
+/// list) still measures at least 250,000 operations.
 inline std::size_t passes_for(std::size_t n) noexcept {
-  return n >= 1'000'000 ? 1 : (1'000'000 + n - 1) / n;
+  return n >= 250'000 ? 1 : (250'000 + n - 1) / n;
 }
 
 /// Sets `name` to `total / per` averaged over the iterations (Google Benchmark divides
@@ -449,8 +449,9 @@ void bm_insert(benchmark::State& state, const workload* w) {
 
 /// Most keys one lookup pass looks up: on bigger workloads a pass takes the first
 /// `max_lookups` keys of its order (insert order: a contiguous run; shuffled: a random sample
-/// of the whole structure), which keeps 10M-key runs short without changing what is measured.
-inline constexpr std::size_t max_lookups = 1'000'000;
+/// of the whole structure). That keeps the slow peers (a shuffled `std::map` lookup costs
+/// microseconds) and the 10M-key runs short without changing what is measured.
+inline constexpr std::size_t max_lookups = 250'000;
 
 /// Lookups of the keys of `shuffled ? w->shuffled : w->keys` (at most `max_lookups`).
 template <class S>
@@ -679,12 +680,11 @@ void register_structure(const std::string& suite, const std::string& workload_na
       auto* b = benchmark::RegisterBenchmark((prefix + "copy").c_str(), [wn](benchmark::State& st) {
         bm_copy<S>(st, get_workload(wn));
       });
-      // O(1) copies: let Google Benchmark pick the iteration count; O(n) copies: 3 a run.
-      setup(b, false);
-      if constexpr (S::copy == 1)
-        b->Iterations(3);
-      else
-        b->Unit(benchmark::kMicrosecond);
+      // O(1) copies: Google Benchmark picks the iteration count (0.1 s of copying a run);
+      // O(n) copies: one a run, like the other whole-structure phases.
+      setup(b, S::copy == 1);
+      if constexpr (S::copy == 2)
+        b->Unit(benchmark::kMicrosecond)->MinTime(0.1);
     }
   }
   if constexpr (S::copy == 2) {
@@ -693,7 +693,8 @@ void register_structure(const std::string& suite, const std::string& workload_na
                                          [wn](benchmark::State& st) {
                                            bm_copy_write<S>(st, get_workload(wn));
                                          })
-              ->Unit(benchmark::kMicrosecond),
+              ->Unit(benchmark::kMicrosecond)
+              ->MinTime(0.1),
             false);
   }
 }

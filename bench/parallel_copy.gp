@@ -1,20 +1,35 @@
-# Chart of the parallel-copy benchmark (bench/parallel_copy.bench.cpp, when it exists): wall time
-# against the number of threads/workers, one line per benchmark family, log-log. Called by
-# bench/report.py with out='<png>', file='<data>' (blocks of "threads ms" lines, each block
-# headed by its family name, blocks separated by two blank lines) and n='<number of blocks>'.
+# Chart of the parallel-copy benchmarks (bench/parallel_copy.bench.cpp, other work): wall time
+# against the number of threads, one panel per problem size, one line per benchmark family
+# (a family measured at one thread count only is a single point). Called by bench/report.py:
+#   gnuplot -e "out='parallel_copy.png'" -e "files='a.dat b.dat'" -e "title1='elements: 65,535'"
+#           -e "lines1='6'" ... bench/parallel_copy.gp
+# Each data file holds blocks (separated by two blank lines) headed by the family name, with
+# `threads milliseconds` lines.
 
 if (!exists("out")) out = "parallel_copy.png"
-if (!exists("file")) { print "parallel_copy.gp: set file='<data file>'"; exit }
-if (!exists("n")) n = "1"
+if (!exists("files")) { print "parallel_copy.gp: set files='<data files>'"; exit }
 
-set terminal pngcairo size 1200, 700 font "DejaVu Sans,11" noenhanced
+n = words(files)
+cols = n <= 1 ? 1 : 2
+rows = (n + cols - 1) / cols
+
+set terminal pngcairo size 1600, 520 * rows font "DejaVu Sans,11" noenhanced
 set output out
-set title "Parallel copy: time against threads (median; lower is better)" font ",14"
-set xlabel "threads / workers"
+set xlabel "threads"
 set ylabel "wall time (ms, log scale)"
 set logscale xy 2
 set format y "%g"
-set grid xtics ytics lc rgb "#d0d0d0"
-set key outside right top Left reverse
-set pointsize 1.3
-plot for [i = 0:int(n) - 1] file index i using 1:2 with linespoints lw 2 title columnheader(1)
+set grid xtics ytics mxtics mytics lc rgb "#d0d0d0"
+set key outside right top vertical Left reverse samplen 2 font ",9"
+set pointsize 1.2
+set offsets graph 0.05, graph 0.05, 0, 0
+
+set multiplot layout rows, cols title "Parallel copy: wall time against threads (median, lower is better)" font ",14"
+do for [i = 1:n] {
+  f = word(files, i)
+  set title (exists(sprintf("title%d", i)) ? value(sprintf("title%d", i)) : f) font ",12"
+  m = exists(sprintf("lines%d", i)) ? int(value(sprintf("lines%d", i))) : 1
+  plot for [j = 0:m - 1] f index j using 1:2 with linespoints lw 2 pt ((j % 13) + 1) \
+       dashtype j % 2 + 1 title columnheader(1)
+}
+unset multiplot

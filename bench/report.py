@@ -4,7 +4,8 @@
 Usage: bench/report.py <results dir> <output dir>
 
 Reads (each optional) from <results dir>:
-  peers.json          -> <output dir>/peers.md and peers.png (bench/peers.gp)
+  peers.json          -> <output dir>/peers.md, peers.png (bench/peers.gp: time per key) and
+                         peers_memory.png (bench/peers_memory.gp: bytes per key)
   path_map.json       -> <output dir>/path_map.md (the trie core against its targets)
   parallel_copy*.json -> <output dir>/parallel_copy.png (bench/parallel_copy.gp): wall time
                          of every benchmark family named .../threads:<T> against T
@@ -257,6 +258,21 @@ def write_peers_data(data, tmp):
     return files
 
 
+def write_memory_data(data, tmp):
+    """<tmp>/peers_memory.dat: one row per workload, one column per structure (bytes/key)."""
+    present = {s for (_, s, _) in data}
+    structs = [s for s in STRUCTURE_ORDER if s in present] + sorted(present - set(STRUCTURE_ORDER))
+    path = os.path.join(tmp, "peers_memory.dat")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("workload " + " ".join(structs) + "\n")
+        for w in workloads_of(data):
+            vals = [value(data, w, s, "insert", "bytes_per_key") for s in structs]
+            title = WORKLOAD_TITLES.get(w, w).split(" (")[0]
+            f.write(f'"{title}" ' + " ".join("-" if v is None else f"{v:.4g}" for v in vals)
+                    + "\n")
+    return path, len(structs)
+
+
 def run_gnuplot(script, variables):
     gnuplot = shutil.which("gnuplot")
     if gnuplot is None:
@@ -274,10 +290,11 @@ def run_gnuplot(script, variables):
 
 
 def parallel_copy_data(paths, tmp):
-    """<tmp>/parallel_copy.dat from the parallel-copy JSON files: one block per benchmark family
-    (the name without its /threads:N part), lines `threads milliseconds` (median wall time).
-    Only benchmarks whose name has a /threads:N part are drawn."""
-    families = {}
+    """Data for the parallel-copy chart from its JSON files: one panel per problem size (the
+    `elements:N` part of a name, when there is one), in it one line per benchmark family (the
+    name without its size and /threads:T parts): `threads milliseconds` (median wall time).
+    Only benchmarks whose name has a /threads:T part are drawn. Returns [(title, file, lines)]."""
+    groups = {}
     for path in paths:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
@@ -290,24 +307,31 @@ def parallel_copy_data(paths, tmp):
             m = re.search(r"/threads:(\d+)", name)
             if not m:
                 continue
-            family = re.sub(r"/threads:\d+", "", name)
+            size = re.search(r"/(elements|keys|values|n):(\d+)", name)
+            group = f"{size.group(1)}: {int(size.group(2)):,}" if size else "all"
+            family = re.sub(r"/threads:\d+|/(elements|keys|values|n):\d+", "", name)
             family = re.sub(r"/(iterations|repeats|min_time):[^/]*|/(manual|real)_time", "",
                             family)
             unit = b.get("time_unit", "ns")
             scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}.get(unit, 1.0)
-            pts = families.setdefault(family, {})
-            if b.get("run_type") == "aggregate" or int(m.group(1)) not in pts:
-                pts[int(m.group(1))] = b.get("real_time", 0) * scale
-    if not families:
-        return None
-    out = os.path.join(tmp, "parallel_copy.dat")
-    with open(out, "w", encoding="utf-8") as f:
-        for fam, pts in sorted(families.items()):
-            f.write(f'"{fam}"\n')
-            for t in sorted(pts):
-                f.write(f"{t} {pts[t]:.6g}\n")
-            f.write("\n\n")
-    return out, len(families)
+            pts = groups.setdefault(group, {}).setdefault(family, {})
+            threads = int(m.group(1))
+            if b.get("run_type") == "aggregate" or threads not in pts:
+                pts[threads] = b.get("real_time", 0) * scale
+    out = []
+    def size_key(g):
+        digits = re.sub(r"\D", "", g)
+        return int(digits) if digits else -1
+    for i, group in enumerate(sorted(groups, key=size_key), 1):
+        path = os.path.join(tmp, f"parallel_copy_{i}.dat")
+        with open(path, "w", encoding="utf-8") as f:
+            for fam, pts in sorted(groups[group].items()):
+                f.write(f'"{fam}"\n')
+                for t in sorted(pts):
+                    f.write(f"{t} {pts[t]:.6g}\n")
+                f.write("\n\n")
+        out.append((group, path, len(groups[group])))
+    return out
 
 
 def main():
@@ -334,6 +358,11 @@ def main():
             variables[f"title{i}"] = WORKLOAD_TITLES.get(w, w)
         if files and run_gnuplot(os.path.join(here, "peers.gp"), variables):
             made.append(png)
+        mem, ncols = write_memory_data(data, results)
+        png = os.path.join(outdir, "peers_memory.png")
+        if run_gnuplot(os.path.join(here, "peers_memory.gp"),
+                       {"out": png, "file": mem, "ncols": str(ncols + 1)}):
+            made.append(png)
 
     pm_json = os.path.join(results, "path_map.json")
     if os.path.exists(pm_json):
@@ -348,10 +377,13 @@ def main():
     pc_json = sorted(os.path.join(results, f) for f in os.listdir(results)
                      if f.startswith("parallel_copy") and f.endswith(".json"))
     if pc_json:
-        got = parallel_copy_data(pc_json, results)
+        panels = parallel_copy_data(pc_json, results)
         png = os.path.join(outdir, "parallel_copy.png")
-        if got and run_gnuplot(os.path.join(here, "parallel_copy.gp"),
-                               {"out": png, "file": got[0], "n": str(got[1])}):
+        variables = {"out": png, "files": " ".join(p for _, p, _ in panels)}
+        for i, (title, _, lines) in enumerate(panels, 1):
+            variables[f"title{i}"] = title
+            variables[f"lines{i}"] = str(lines)
+        if panels and run_gnuplot(os.path.join(here, "parallel_copy.gp"), variables):
             made.append(png)
 
     for m in made:

@@ -745,6 +745,42 @@ TEST_CASE("zippers used and destroyed on other threads after the head and map ar
   errors.check();
 }
 
+TEST_CASE("a writer at the empty path used and destroyed on another thread after its head") {
+  live_guard<counted> guard;
+  std::optional<write_zipper_tracked<counted>> w;
+  path_map<counted> snapshot;
+  {
+    path_map<counted> map;
+    for (int i = 0; i < 50; ++i)
+      map.set_val_at("k/" + std::to_string(i), counted{i});
+    {
+      auto head = map.zipper_head();
+      auto ww = head.write_zipper_at_exclusive_path("");
+      REQUIRE(ww.has_value());
+      ww->descend_to("k/1");
+      CHECK(ww->val()->value == 1);
+      w.emplace(std::move(*ww));
+    } // the head goes; the map gets its content back and the writer keeps its own
+    snapshot = map;
+  } // the map goes too
+  error_log errors;
+  std::thread t([&errors, w = std::move(*w)]() mutable {
+    w.reset();
+    for (int i = 0; i < 100; ++i) {
+      w.reset();
+      w.descend_to("new/" + std::to_string(i));
+      w.set_val(counted{i});
+    }
+    w.reset();
+    if (w.val_count() != 150u)
+      errors.add("the root writer sees " + std::to_string(w.val_count()) + " values");
+  });
+  w.reset();
+  t.join();
+  errors.check();
+  CHECK(snapshot.val_count() == 50u);
+}
+
 TEST_CASE("tracked readers copied and destroyed concurrently keep an exact lock count") {
   path_map<int> map{{"r/a", 1}, {"r/b", 2}, {"q", 3}};
   auto head = map.zipper_head();

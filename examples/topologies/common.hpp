@@ -1,0 +1,43 @@
+#pragma once
+// Helpers the topology files share (not part of topologies.hpp's interface).
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "caf/actor_system.hpp"
+#include "caf/expected.hpp"
+
+#include "pathmap/actors/all.hpp"
+#include "pathmap/path.hpp"
+
+#include "topologies.hpp"
+
+namespace pathmap::topologies::detail {
+
+using value = std::uint64_t;
+using clock = std::chrono::steady_clock;
+
+inline double seconds_since(clock::time_point t0) {
+  return std::chrono::duration<double>(clock::now() - t0).count();
+}
+
+/// `prefix` followed by the 8 big-endian bytes of `i`.
+pathmap::path with_be64(pathmap::path prefix, std::uint64_t i);
+
+/// Sends `j` to `c` and waits for the report. While it waits, and if `o.live` is set, a helper
+/// thread polls the coordinator's statistics and adds the tasks completed to `o.live->done`.
+caf::expected<actors::job_report> run_job(caf::actor_system& sys,
+                                          const actors::coordinator_actor<value>& c,
+                                          actors::job<value> j, const options& o);
+
+/// The coordinator's map, through an O(1) snapshot.
+caf::expected<path_map<value>> snapshot(caf::actor_system& sys,
+                                        const actors::coordinator_actor<value>& c,
+                                        const options& o);
+
+/// The pipeline's and the query's own message types (registered by register_types).
+void register_pipeline_types(caf::actor_system_config& cfg);
+void register_query_types(caf::actor_system_config& cfg);
+
+} // namespace pathmap::topologies::detail

@@ -1,0 +1,111 @@
+#pragma once
+/// @file
+/// The example topologies of the actor runtime, as functions over a user's `caf::actor_system`.
+/// The runner `pathmap-topology` (examples/pathmap_topology.cpp) parses options and calls one;
+/// the end-to-end tests (tests/actors/topologies.test.cpp) and bench/actor_copy.bench.cpp call
+/// them directly.
+///
+/// - `copy`      the seed: `in/<n>/<8-byte i> -> i` for n < workers, copied to `out/<n>` by
+///               one task per worker (or a split job with `tasks` tasks).
+/// - `wordcount` map-reduce over a text file: mappers count the words of their chunk of lines
+///               into their own region `counts/<chunk>`; reducers merge the chunks' counts into
+///               `total/<first byte>/...`, one task per first byte.
+/// - `pipeline`  a write lease handed along a chain of stage actors (CAF `delegate`): batch k's
+///               writer at `out/<k>` is filled from a read lease of `in/<k>` by stage 1 and
+///               rewritten in place by each later stage; the last stage replies to the driver.
+/// - `query`     scatter-gather prefix search: the driver asks the coordinator for a read lease
+///               per prefix, scatters them over searcher actors and gathers counts and sums.
+///
+/// Each run reports the values processed, the workers used, the seconds the work itself took
+/// (after set-up: building the input and spawning actors are excluded) and whether the result
+/// was checked against a sequential computation.
+///
+/// **Thread safety:** the functions block the calling thread (they use a `scoped_actor`) and may
+/// run concurrently on one actor system.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/expected.hpp"
+#include "caf/timespan.hpp"
+
+#include "pathmap/path_map.hpp"
+
+namespace pathmap::topologies {
+
+/// Live progress of a run, for a progress line (updated while the work runs).
+struct progress {
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<std::uint64_t> total{0};
+};
+
+/// What a run does; each topology reads the fields it needs.
+struct options {
+  /// Workers (copy, wordcount), stage actors (pipeline), searchers (query).
+  std::uint32_t workers = 4;
+  /// copy and pipeline: input values; query: 0 means "the words of `file`".
+  std::uint64_t elements = 65535;
+  /// copy: 0 = one task per worker (the seed), else a split job aiming at this many tasks;
+  /// wordcount: chunks of lines (0 = 4 per worker); pipeline: batches (0 = 4 per stage).
+  std::uint32_t tasks = 0;
+  /// Attempts in flight per worker (coordinator_config::max_in_flight).
+  std::uint32_t in_flight = 2;
+  /// wordcount and query: the text file (one word or line per line).
+  std::string file = "/usr/share/dict/words";
+  /// wordcount: how many times the file is read in a row.
+  std::uint32_t repeat = 8;
+  /// query: prefix length of the queries (all distinct prefixes of that length are asked).
+  std::uint32_t prefix = 2;
+  /// Check the result against a sequential computation.
+  bool verify = true;
+  /// Request and task timeout.
+  caf::timespan timeout = std::chrono::seconds(300);
+  /// Updated while the work runs, if set.
+  progress* live = nullptr;
+};
+
+/// The outcome of a run.
+struct result {
+  std::string topology;
+  std::uint64_t values = 0;
+  std::uint32_t workers = 0;
+  /// The work itself, without set-up.
+  double seconds = 0;
+  /// True when the result was checked against a sequential computation and matched.
+  bool verified = false;
+  /// Topology-specific numbers for the summary (name, value), e.g. tasks, retries, words.
+  std::vector<std::pair<std::string, std::uint64_t>> details;
+};
+
+/// Registers the runtime's messages and the topologies' own (call in your config's constructor).
+void register_types(caf::actor_system_config& cfg);
+
+caf::expected<result> run_copy(caf::actor_system& sys, const options& opts);
+caf::expected<result> run_wordcount(caf::actor_system& sys, const options& opts);
+caf::expected<result> run_pipeline(caf::actor_system& sys, const options& opts);
+caf::expected<result> run_query(caf::actor_system& sys, const options& opts);
+
+/// The topology called `name` ("copy", "wordcount", "pipeline", "query"), or an error.
+caf::expected<result> run(caf::actor_system& sys, const std::string& name, const options& opts);
+
+/// The names `run` knows.
+std::vector<std::string> names();
+
+// -- helpers shared by the topologies, the tests and the benchmark ------------------------------
+
+/// The seed's input: for n < parts, `in/<n>/<8-byte big-endian i> -> i` for i in
+/// [n * per, (n + 1) * per), per = elements / parts (the seed drops the remainder).
+path_map<std::uint64_t> seed_input(std::uint64_t elements, std::uint32_t parts);
+
+/// True when both maps hold the same values at the same paths.
+bool same_values(const path_map<std::uint64_t>& a, const path_map<std::uint64_t>& b);
+
+/// The lines of `file` (without line ends; empty lines skipped), or an error.
+caf::expected<std::vector<std::string>> read_lines(const std::string& file);
+
+} // namespace pathmap::topologies

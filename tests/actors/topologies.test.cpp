@@ -1,0 +1,235 @@
+// End-to-end tests on CAF's real scheduler: every example topology, compared with a sequential
+// computation, and recovery from misbehaving workers with real threads and real timeouts. Each
+// case runs its own actor system.
+#include "topologies.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include "caf/all.hpp"
+
+#include "pathmap/actors/all.hpp"
+
+namespace pt = pathmap::topologies;
+using namespace pathmap::actors;
+using V = std::uint64_t;
+
+namespace {
+
+/// Smaller inputs under the sanitizers (they slow everything down 5-20x).
+std::uint64_t scaled(std::uint64_t n) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return n / 8;
+#else
+  return n;
+#endif
+}
+
+struct system_fixture {
+  struct config : caf::actor_system_config {
+    config() {
+      pt::register_types(*this);
+    }
+  };
+  config cfg;
+  caf::actor_system sys{cfg};
+};
+
+/// A temporary text file of `n` pseudo-random words (some repeated), removed at the end.
+struct word_file {
+  std::string name;
+  explicit word_file(std::size_t n) {
+    char buf[] = "/tmp/pathmap-words-XXXXXX";
+    int fd = mkstemp(buf);
+    REQUIRE(fd >= 0);
+    close(fd);
+    name = buf;
+    std::mt19937 rng(42);
+    std::ofstream out(name);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t len = 1 + rng() % 9;
+      std::string w;
+      for (std::size_t k = 0; k < len; ++k)
+        w.push_back(static_cast<char>("abcdeAB'xyz"[rng() % 11]));
+      out << w << '\n';
+    }
+  }
+  ~word_file() {
+    std::remove(name.c_str());
+  }
+};
+
+void check(const caf::expected<pt::result>& r, caf::actor_system& sys) {
+  REQUIRE_MESSAGE(r, sys.render(r.error()));
+  CHECK(r->verified);
+  CHECK(r->values > 0);
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(system_fixture, "topology copy equals a sequential copy (the seed's shape)") {
+  pt::options o;
+  o.elements = scaled(65535);
+  auto r = pt::run_copy(sys, o);
+  check(r, sys);
+  CHECK(r->values == o.elements / 4 * 4);
+  CHECK(r->workers == 4);
+}
+
+TEST_CASE_FIXTURE(system_fixture, "topology copy with a split job and one task in flight") {
+  pt::options o;
+  o.elements = scaled(100000);
+  o.workers = 3;
+  o.tasks = 20;
+  o.in_flight = 1;
+  check(pt::run_copy(sys, o), sys);
+}
+
+TEST_CASE_FIXTURE(system_fixture, "topology wordcount equals a sequential word count") {
+  word_file words(scaled(40000));
+  pt::options o;
+  o.file = words.name;
+  o.repeat = 3;
+  o.workers = 3;
+  auto r = pt::run_wordcount(sys, o);
+  check(r, sys);
+  CHECK(r->values == 3 * scaled(40000));
+}
+
+TEST_CASE_FIXTURE(system_fixture, "topology pipeline equals the stages applied sequentially") {
+  pt::options o;
+  o.elements = scaled(50000);
+  o.workers = 3;
+  o.tasks = 10;
+  auto r = pt::run_pipeline(sys, o);
+  check(r, sys);
+  CHECK(r->values == o.elements / 10 * 10);
+}
+
+TEST_CASE_FIXTURE(system_fixture, "topology query equals a sequential prefix count") {
+  word_file words(scaled(30000));
+  pt::options o;
+  o.file = words.name;
+  o.prefix = 2;
+  o.workers = 3;
+  check(pt::run_query(sys, o), sys);
+}
+
+TEST_CASE_FIXTURE(system_fixture, "an unknown topology or a missing file is an error") {
+  pt::options o;
+  CHECK_FALSE(pt::run(sys, "nope", o));
+  o.file = "/nonexistent/words";
+  CHECK_FALSE(pt::run_wordcount(sys, o));
+}
+
+// -- failures on the real scheduler -------------------------------------------------------------
+
+namespace {
+
+struct flaky_state {
+  std::vector<caf::typed_response_promise<task_done>> held;
+  static inline const char* name = "flaky_worker";
+};
+
+enum class flaw { throws_first, hangs_first, errors_often };
+
+/// A worker with a flaw; otherwise the standard worker.
+worker_actor<V>::behavior_type flaky(worker_actor<V>::stateful_pointer<flaky_state> self, flaw f,
+                                     std::shared_ptr<std::atomic<int>> seen) {
+  return {
+    [=](task<V>& t) -> caf::result<task_done> {
+      int n = (*seen)++;
+      if (f == flaw::throws_first && n == 0)
+        throw std::runtime_error("flaky worker throws");
+      if (f == flaw::hangs_first && n == 0) {
+        auto rp = self->make_response_promise<task_done>();
+        self->state.held.push_back(rp);
+        return rp;
+      }
+      if (f == flaw::errors_often && n % 3 == 0)
+        return caf::make_error(error_code::operation_failed, "flaky worker error");
+      auto done = run_task(t);
+      if (!done)
+        return std::move(done.error());
+      return *done;
+    },
+  };
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(system_fixture, "with throwing, hanging and erring workers among good ones the "
+                                  "copy still equals a sequential copy") {
+  auto input = pt::seed_input(scaled(64000), 8);
+  std::vector<worker_actor<V>> ws;
+  std::vector<caf::actor> all;
+  for (auto f : {flaw::throws_first, flaw::hangs_first, flaw::errors_often}) {
+    ws.push_back(sys.spawn(flaky, f, std::make_shared<std::atomic<int>>(0)));
+    all.push_back(caf::actor_cast<caf::actor>(ws.back()));
+  }
+  for (int i = 0; i < 2; ++i)
+    ws.push_back(spawn_worker(sys));
+  coordinator_config cc;
+  cc.max_in_flight = 2;
+  auto c = spawn_coordinator<V>(sys, input, ws, cc);
+  job_options o;
+  o.task_timeout = std::chrono::milliseconds(500);
+  o.max_retries = 4;
+  auto j = job<V>::split(copy_values<V>(), {'i', 'n'}, {'o', 'u', 't'}, 32, o);
+  caf::scoped_actor self{sys};
+  self->request(c, std::chrono::seconds(60), std::move(j))
+    .receive([&](job_report& r) { CHECK(r.values == input.val_count()); },
+             [&](caf::error& e) { FAIL(sys.render(e)); });
+  pathmap::path_map<V> expected = input;
+  {
+    auto src = input.read_zipper_at_path("in");
+    auto dst = expected.write_zipper_at_path("out");
+    while (const V* v = src.to_next_get_val()) {
+      dst.descend_to(src.path());
+      dst.set_val(*v);
+      dst.reset();
+    }
+  }
+  self->request(c, std::chrono::seconds(60), snapshot_atom::value)
+    .receive([&](map_snapshot<V>& s) { CHECK(pt::same_values(s.map, expected)); },
+             [&](caf::error& e) { FAIL(sys.render(e)); });
+  self->request(c, std::chrono::seconds(60), stats_atom::value)
+    .receive([&](coordinator_stats& s) { CHECK(s.workers_lost >= 1); },
+             [&](caf::error& e) { FAIL(sys.render(e)); });
+  for (auto& a : all)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  for (auto& w : ws)
+    caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(system_fixture, "a coordinator that terminates answers the jobs it still runs "
+                                  "with an error") {
+  auto input = pt::seed_input(1000, 2);
+  auto hang = std::make_shared<std::atomic<int>>(0);
+  auto w = sys.spawn(flaky, flaw::hangs_first, hang);
+  auto c = spawn_coordinator<V>(sys, input, {w});
+  std::vector<task_spec> ts{{{'i', 'n', 0}, {'o', 'u', 't', 0}}};
+  caf::scoped_actor self{sys};
+  auto rh = self->request(c, std::chrono::seconds(30), job<V>::explicit_tasks(copy_values<V>(), ts));
+  // Let the job reach the hanging worker, then stop the coordinator.
+  while (hang->load() == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+  rh.receive([&](job_report&) { FAIL("a report from a dead coordinator"); },
+             [&](caf::error& e) { CHECK(e == caf::sec::request_receiver_down); });
+  caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+}

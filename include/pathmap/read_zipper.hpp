@@ -33,7 +33,7 @@ public:
   const V* get_val() const { return core_.val(); }
 
   /// `to_next_val()`, then the value there (valid while the map is unchanged).
-  const V* to_next_get_val() { return this->to_next_val() ? core_.val() : nullptr; }
+  const V* to_next_get_val() { return core_.to_next_get_val(); }
 
   // -- engine access (for the mixins and other zippers) ---------------------------
 

@@ -410,38 +410,41 @@ public:
     }
   }
 
-  bool to_next_val() {
+  bool to_next_val() { return to_next_get_val() != nullptr; }
+
+  /// `to_next_val`, returning the value it lands on (null when done).
+  const V* to_next_get_val() {
     if (root_missing())
-      return false;
+      return nullptr;
     if (missing_)
-      return skip_missing();
+      return skip_missing() ? val() : nullptr;
+    if (const V* v = next_dense_leaf())
+      return v;
     for (;;) {
-      if (next_dense_leaf())
-        return true;
       if (!descend_first_jump() && !next_after_subtree(true))
-        return false;
-      if (val())
-        return true;
+        return nullptr;
+      if (const V* v = val())
+        return v;
     }
   }
 
   /// The hot case of `to_next_val`: the focus is a childless entry of a dense node, and the
-  /// next entry of that node is a childless value. Moves there and returns true; otherwise
-  /// changes nothing and returns false.
-  bool next_dense_leaf() noexcept {
+  /// next entry of that node is a childless value. Moves there and returns the value;
+  /// otherwise changes nothing and returns null.
+  const V* next_dense_leaf() noexcept {
     frame& f = stack_.back();
     if (f.e < 0 || f.h->tag != node_tag::dense || f.depth < root_len_)
-      return false;
+      return nullptr;
     using dn = dense_node<V>;
     const byte_mask& kids = dn::kids(f.h);
     if (kids.test(std::uint8_t(f.e)))
-      return false;
+      return nullptr;
     int nx = dn::exists(f.h).next_at_or_after(f.e + 1);
     if (nx < 0 || kids.test(std::uint8_t(nx)) || !dn::vals(f.h).test(std::uint8_t(nx)))
-      return false;
+      return nullptr;
     f.e = nx;
     path_.back() = std::uint8_t(nx);
-    return true;
+    return dn::values(f.h) + dn::vals(f.h).rank(std::uint8_t(nx));
   }
 
   bool to_next_step() {

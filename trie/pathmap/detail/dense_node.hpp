@@ -11,7 +11,9 @@
 /// end); `vals` and `kids` say which entries have a value and a child. Children and values are
 /// packed in byte order, so byte `b`'s value is `values[vals.rank(b)]`: a full last-level node
 /// of `uint64_t` values costs 8 bytes per value plus 112 bytes. Header fields `f0`/`f1` hold the
-/// capacities of the two arrays, which grow by doubling.
+/// capacities of the two arrays, which grow by doubling; `f2` counts the values, so that a
+/// lookup in a full leaf (256 values, no children: the common last level of dense integer
+/// keys) reads the header's cache line and the value's, and never the masks.
 ///
 /// Unlike small nodes, a dense node is changed in place when it is unique and has room (an
 /// insertion shifts the packed array tail), because a rebuild per insertion would cost O(256).
@@ -79,7 +81,11 @@ struct dense_node {
 
   // -- building -------------------------------------------------------------
 
+  /// Capacity for `need` elements: none for none (a leaf keeps no child array), else a power
+  /// of two from 4 to 256.
   static std::size_t grow_cap(std::size_t need) noexcept {
+    if (need == 0)
+      return 0;
     std::size_t c = 4;
     while (c < need)
       c *= 2;
@@ -106,6 +112,7 @@ struct dense_node {
     exists(n) = exists(h);
     kids(n) = kids(h);
     byte_mask vm = vals(h);
+    n->f2 = h->f2;
     V* src = values(h);
     V* dst = values(n);
     std::size_t built = 0;
@@ -121,10 +128,13 @@ struct dense_node {
           ++built;
           vals(n).set(std::uint8_t(ins_b));
           exists(n).set(std::uint8_t(ins_b));
+          ++n->f2;
           ins_b = -1;
           continue;
         }
-        if (b != skip_b) {
+        if (b == skip_b) {
+          --n->f2;
+        } else {
           if (move_vals && nothrow_move)
             ::new (dst + built) V(std::move(src[si]));
           else
@@ -170,6 +180,7 @@ struct dense_node {
     }
     vals(h).set(b);
     exists(h).set(b);
+    ++h->f2;
     return h;
   }
 
@@ -185,6 +196,7 @@ struct dense_node {
       std::move(vs + r + 1, vs + cnt, vs + r);
       vs[cnt - 1].~V();
       vals(h).reset(b);
+      --h->f2;
       return h;
     }
   }

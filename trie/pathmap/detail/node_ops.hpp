@@ -445,6 +445,7 @@ private:
         else
           ::new (vs + v) V(*es[i].val); // may throw: `d` then destroys what was built
         ++v;
+        ++h->f2;
         dn::vals(h).set(b);
       }
       if (es[i].child) {

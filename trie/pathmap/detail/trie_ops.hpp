@@ -78,12 +78,54 @@ struct trie_ops {
     return true;
   }
 
-  /// The value at `p` (non-empty), or null.
-  static const V* get(const node_header* root, path_view p) noexcept {
-    position pos;
-    if (!lookup(root, p, pos) || pos.e < 0 || pos.off != ops::key_len(pos.h, pos.e))
-      return nullptr;
-    return ops::val(pos.h, pos.e);
+  /// The value at `p` (non-empty), or null. The hottest read: one loop, one node per step.
+  static const V* get(const node_header* h, path_view p) noexcept {
+    using sn = small_node<V>;
+    using dn = dense_node<V>;
+    const std::uint8_t* k = p.data();
+    std::size_t i = 0, n = p.size();
+    while (h) {
+      std::uint8_t b = k[i];
+      if (h->tag == node_tag::dense) {
+        if (++i == n) {
+          if (h->f2 == 256) // full: every byte has a value, its rank is the byte
+            return dn::values(h) + b;
+          return dn::val(h, b);
+        }
+        if (h->f0 == 0) // no child capacity: a leaf
+          return nullptr;
+        node_ptr<V>* c = dn::child_slot(h, b);
+        h = c ? c->get() : nullptr;
+        continue;
+      }
+      if (h->tag != node_tag::small) {
+        if (!ops::byte_entries(h).test(b))
+          return nullptr;
+        if (++i == n)
+          return ops::val(h, b);
+        h = ops::child(h, b);
+        continue;
+      }
+      const std::uint8_t* f = sn::firsts(h);
+      int e = 0, cnt = h->n;
+      while (e < cnt && f[e] != b)
+        ++e;
+      if (e == cnt)
+        return nullptr;
+      path_view t = sn::tail(h, e);
+      std::size_t tl = t.size();
+      if (tl > n - i - 1)
+        return nullptr; // the path ends inside the key: no value there
+      for (std::size_t j = 0; j < tl; ++j)
+        if (t[j] != k[i + 1 + j])
+          return nullptr;
+      i += tl + 1;
+      if (i == n)
+        return sn::val(h, e);
+      h = sn::has_child(h, e) ? sn::children(h)[popcount64(h->f1 & ((1u << e) - 1))].get()
+                              : nullptr;
+    }
+    return nullptr;
   }
 
   static const V* value_at(const position& pos) noexcept {

@@ -1,0 +1,501 @@
+// Property tests of the trie algebra on seeded random maps, against a model made of a
+// std::map (the values) and a std::set (every existing path): join, meet, subtract and restrict
+// on whole maps and at write-zipper foci, the lattice laws (commutative as sets of paths,
+// associative, idempotent), subtract and meet partitioning a map, and sharing of identities.
+// A failing case prints its seed (CAPTURE).
+#include "pathmap/algebra.hpp"
+
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+using pathmap::path_map;
+using namespace pathmap_test;
+
+TEST_SUITE_BEGIN("algebra-properties");
+
+namespace {
+
+using unit = std::monostate;
+using vmap = std::map<std::string, int, std::less<>>;
+using pset = std::set<std::string, std::less<>>;
+
+/// A map as values plus the set of its existing non-empty paths.
+struct model {
+  vmap vals;
+  pset paths;
+  friend bool operator==(const model&, const model&) = default;
+};
+
+struct splitmix64 {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(next() % n); }
+};
+
+/// Key shapes: small alphabets give overlapping keys split at different places; a wide one
+/// gives dense nodes; long keys give chains of nodes and splits deep inside keys.
+struct profile {
+  int alphabet;
+  std::size_t max_len;
+  std::size_t n_ops;
+  std::size_t weight; ///< share of the iterations, in quarters
+  const char* name;
+};
+
+const profile profiles[] = {
+  {3, 6, 40, 4, "abc, short"},
+  {40, 3, 300, 2, "wide"},
+  {2, 12, 60, 4, "binary"},
+  {2, 300, 10, 1, "long keys"},
+};
+
+void add_prefixes(pset& s, const std::string& k) {
+  for (std::size_t n = 1; n <= k.size(); ++n)
+    s.insert(k.substr(0, n));
+}
+
+pset closure(const pset& s) {
+  pset out;
+  for (const auto& k : s)
+    add_prefixes(out, k);
+  return out;
+}
+
+bool has_prefix(const std::string& s, const std::string& p) {
+  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
+
+std::string random_key(splitmix64& rng, const profile& pr) {
+  std::size_t len = rng.below(pr.max_len + 1);
+  if (pr.max_len > 50 && rng.below(2) == 0) // long keys: mostly share a long head
+    len = pr.max_len - rng.below(20);
+  std::string k;
+  for (std::size_t i = 0; i < len; ++i) {
+    std::size_t c = rng.below(std::size_t(pr.alphabet));
+    if (pr.max_len > 50 && i < len - std::min<std::size_t>(len, 8) && i % 97 != 0)
+      c = 0; // long keys differ mostly near the end and every 97 bytes
+    k.push_back(static_cast<char>('a' + c));
+  }
+  return k;
+}
+
+/// A random map with values in [0, 4) (so equal values meet often) and some dangling paths,
+/// with its model.
+template <class V>
+std::pair<path_map<V>, model> random_map(splitmix64& rng, const profile& pr) {
+  path_map<V> m;
+  model md;
+  std::size_t n = pr.n_ops / 2 + rng.below(pr.n_ops);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string k = random_key(rng, pr);
+    if (rng.below(5) == 0) {
+      m.create_path(k);
+      add_prefixes(md.paths, k);
+    } else {
+      int v = std::is_same_v<V, unit> ? 0 : int(rng.below(4));
+      m.set_val_at(k, values<V>::make(v));
+      md.vals[k] = v;
+      add_prefixes(md.paths, k);
+    }
+  }
+  return {std::move(m), std::move(md)};
+}
+
+template <class V>
+model model_of(const path_map<V>& m) {
+  model md;
+  for (auto&& [p, v] : m)
+    md.vals[str(p)] = values<V>::id(v);
+  auto z = m.read_zipper();
+  for (auto& p : step_paths(z))
+    md.paths.insert(p);
+  return md;
+}
+
+// -- the model's operations ----------------------------------------------------------------------
+
+model m_join(const model& a, const model& b) {
+  model r = a;
+  for (const auto& [k, v] : b.vals)
+    r.vals.emplace(k, v); // the left value wins
+  r.paths.insert(b.paths.begin(), b.paths.end());
+  return r;
+}
+
+model m_meet(const model& a, const model& b) {
+  model r;
+  for (const auto& [k, v] : a.vals)
+    if (b.vals.count(k))
+      r.vals[k] = v;
+  for (const auto& p : a.paths)
+    if (b.paths.count(p))
+      r.paths.insert(p);
+  return r;
+}
+
+/// Integer subtract: equal values cancel, different ones stay.
+model m_subtract(const model& a, const model& b) {
+  model r;
+  pset keep;
+  for (const auto& [k, v] : a.vals) {
+    auto it = b.vals.find(k);
+    if (it == b.vals.end() || it->second != v) {
+      r.vals[k] = v;
+      keep.insert(k);
+    }
+  }
+  // Dangling leaves of `a` survive where `b` does not have the path.
+  for (auto it = a.paths.begin(); it != a.paths.end(); ++it) {
+    auto nx = std::next(it);
+    bool leaf = nx == a.paths.end() || !has_prefix(*nx, *it);
+    if (leaf && !a.vals.count(*it) && !b.paths.count(*it))
+      keep.insert(*it);
+  }
+  keep.erase("");
+  r.paths = closure(keep);
+  return r;
+}
+
+bool allowed_by(const vmap& vals, std::string_view p) {
+  for (std::size_t n = 0; n <= p.size(); ++n)
+    if (vals.find(p.substr(0, n)) != vals.end())
+      return true;
+  return false;
+}
+
+model m_restrict(const model& a, const model& b) {
+  auto allowed = [&](const std::string& p) { return allowed_by(b.vals, p); };
+  model r;
+  for (const auto& [k, v] : a.vals)
+    if (allowed(k))
+      r.vals[k] = v;
+  pset keep;
+  for (const auto& p : a.paths)
+    if (allowed(p))
+      keep.insert(p);
+  r.paths = closure(keep);
+  return r;
+}
+
+/// The part of a model strictly below `p`, re-rooted (the value at `p` itself is left out).
+model m_below(const model& m, const std::string& p) {
+  model r;
+  for (const auto& [k, v] : m.vals)
+    if (k.size() > p.size() && has_prefix(k, p))
+      r.vals[k.substr(p.size())] = v;
+  for (const auto& x : m.paths)
+    if (x.size() > p.size() && has_prefix(x, p))
+      r.paths.insert(x.substr(p.size()));
+  return r;
+}
+
+/// `a` with everything strictly below `p` replaced by `sub` and the value at `p` set to `fv`.
+model m_replace(const model& a, const std::string& p, const model& sub, std::optional<int> fv) {
+  model r;
+  for (const auto& [k, v] : a.vals)
+    if (!(k.size() >= p.size() && has_prefix(k, p)))
+      r.vals[k] = v;
+  if (fv)
+    r.vals[p] = *fv;
+  for (const auto& [k, v] : sub.vals)
+    r.vals[p + k] = v;
+  for (const auto& x : a.paths)
+    if (!(x.size() > p.size() && has_prefix(x, p)))
+      r.paths.insert(x);
+  for (const auto& s : sub.paths)
+    r.paths.insert(p + s);
+  if (!sub.paths.empty() || fv)
+    add_prefixes(r.paths, p);
+  return r;
+}
+
+std::optional<int> val_of(const model& m, const std::string& p) {
+  auto it = m.vals.find(p);
+  return it == m.vals.end() ? std::nullopt : std::optional<int>(it->second);
+}
+
+/// A focus for zipper tests: often a prefix of an existing path, sometimes anything.
+std::string random_focus(splitmix64& rng, const model& m, const profile& pr) {
+  if (m.paths.empty() || rng.below(4) == 0)
+    return rng.below(3) == 0 ? std::string() : random_key(rng, pr).substr(0, 3);
+  auto it = m.paths.begin();
+  std::advance(it, static_cast<long>(rng.below(m.paths.size())));
+  return it->substr(0, rng.below(it->size() + 1));
+}
+
+std::size_t iterations(std::size_t n, const profile& pr) {
+  return scaled(n * pr.weight / 4, 5);
+}
+
+} // namespace
+
+// -- whole maps against the model -----------------------------------------------------------------
+
+TEST_CASE("join, meet, subtract and restrict agree with the model on random maps") {
+  for (const auto& pr : profiles) {
+    CAPTURE(pr.name);
+    for (std::uint64_t seed = 1; seed <= iterations(120, pr); ++seed) {
+      CAPTURE(seed);
+      splitmix64 rng{seed * 7919 + std::uint64_t(pr.alphabet)};
+      auto [a, ma] = random_map<int>(rng, pr);
+      auto [b, mb] = random_map<int>(rng, pr);
+      REQUIRE(model_of(a) == ma);
+      REQUIRE(model_of(b) == mb);
+      CHECK(model_of(a.join(b)) == m_join(ma, mb));
+      CHECK(model_of(a.meet(b)) == m_meet(ma, mb));
+      CHECK(model_of(a.subtract(b)) == m_subtract(ma, mb));
+      CHECK(model_of(a.restrict(b)) == m_restrict(ma, mb));
+      // The in-place forms give the same maps and leave copies alone.
+      path_map<int> j = a, m = a, s = a;
+      j.join_into(b);
+      m.meet_into(b);
+      s.subtract_into(b);
+      CHECK(model_of(j) == m_join(ma, mb));
+      CHECK(model_of(m) == m_meet(ma, mb));
+      CHECK(model_of(s) == m_subtract(ma, mb));
+      CHECK(model_of(a) == ma);
+      CHECK(model_of(b) == mb);
+    }
+  }
+}
+
+TEST_CASE("join and meet are commutative as sets of paths, associative and idempotent") {
+  for (const auto& pr : profiles) {
+    CAPTURE(pr.name);
+    for (std::uint64_t seed = 1; seed <= iterations(60, pr); ++seed) {
+      CAPTURE(seed);
+      splitmix64 rng{seed * 104729 + std::uint64_t(pr.max_len)};
+      auto a = random_map<int>(rng, pr).first;
+      auto b = random_map<int>(rng, pr).first;
+      auto c = random_map<int>(rng, pr).first;
+      auto ab = model_of(a.join(b)), ba = model_of(b.join(a));
+      CHECK(ab.paths == ba.paths);
+      CHECK(keys(a.join(b)) == keys(b.join(a)));
+      auto mab = model_of(a.meet(b)), mba = model_of(b.meet(a));
+      CHECK(mab.paths == mba.paths);
+      CHECK(keys(a.meet(b)) == keys(b.meet(a)));
+      CHECK(model_of(a.join(b).join(c)) == model_of(a.join(b.join(c))));
+      CHECK(model_of(a.meet(b).meet(c)) == model_of(a.meet(b.meet(c))));
+      CHECK(a.join(a).root_node() == a.root_node());
+      CHECK(a.meet(a).root_node() == a.root_node());
+      CHECK(model_of(a.join(a)) == model_of(a));
+      // Absorption: a ∨ (a ∧ b) = a and a ∧ (a ∨ b) = a.
+      CHECK(model_of(a.join(a.meet(b))) == model_of(a));
+      CHECK(model_of(a.meet(a.join(b))) == model_of(a));
+    }
+  }
+}
+
+TEST_CASE("subtract and meet partition a map's values, and cover its paths") {
+  for (const auto& pr : profiles) {
+    CAPTURE(pr.name);
+    for (std::uint64_t seed = 1; seed <= iterations(80, pr); ++seed) {
+      CAPTURE(seed);
+      splitmix64 rng{seed * 15485863 + 17};
+      auto [a, ma] = random_map<unit>(rng, pr);
+      auto b = random_map<unit>(rng, pr).first;
+      auto d = model_of(a.subtract(b));
+      auto m = model_of(a.meet(b));
+      for (const auto& [k, v] : d.vals)
+        CHECK_MESSAGE(!m.vals.count(k), show(k));
+      vmap all = d.vals;
+      all.insert(m.vals.begin(), m.vals.end());
+      CHECK(all == ma.vals);
+      pset paths = d.paths;
+      paths.insert(m.paths.begin(), m.paths.end());
+      CHECK(paths == ma.paths);
+    }
+  }
+}
+
+TEST_CASE("restrict keeps exactly the paths with a valued prefix in the other map") {
+  for (const auto& pr : profiles) {
+    CAPTURE(pr.name);
+    for (std::uint64_t seed = 1; seed <= iterations(80, pr); ++seed) {
+      CAPTURE(seed);
+      splitmix64 rng{seed * 2147483647 + 3};
+      auto [a, ma] = random_map<int>(rng, pr);
+      auto [b, mb] = random_map<int>(rng, pr);
+      auto r = model_of(a.restrict(b));
+      for (const auto& [k, v] : ma.vals)
+        CHECK_MESSAGE(r.vals.count(k) == std::size_t(allowed_by(mb.vals, k)), show(k));
+      CHECK(r == m_restrict(ma, mb));
+    }
+  }
+}
+
+TEST_CASE("identity results hold the operand's nodes") {
+  for (const auto& pr : profiles) {
+    CAPTURE(pr.name);
+    for (std::uint64_t seed = 1; seed <= iterations(40, pr); ++seed) {
+      CAPTURE(seed);
+      splitmix64 rng{seed * 31 + 5};
+      auto a = random_map<int>(rng, pr).first;
+      auto b = random_map<int>(rng, pr).first;
+      path_map<int> empty, all;
+      all.set_val_at("", 0);
+      CHECK(a.join(empty).root_node() == a.root_node());
+      CHECK(empty.join(a).root_node() == a.root_node());
+      CHECK(a.subtract(empty).root_node() == a.root_node());
+      CHECK(a.restrict(all).root_node() == a.root_node());
+      // A part of `a` (same values) joined into `a` is detected by content: nothing is built.
+      auto part = a.meet(b);
+      CHECK(a.join(part).root_node() == a.root_node());
+      auto ua = random_map<unit>(rng, pr).first;
+      auto ub = random_map<unit>(rng, pr).first;
+      auto upart = ua.meet(ub);
+      CHECK(ua.join(upart).root_node() == ua.root_node());
+      CHECK(upart.join(ua).root_node() == ua.root_node());
+      CHECK(ua.subtract(upart.subtract(ua)).root_node() == ua.root_node());
+    }
+  }
+}
+
+TEST_CASE("a modified copy joined back gives the model's join and shares the rest") {
+  for (const auto& pr : profiles) {
+    CAPTURE(pr.name);
+    for (std::uint64_t seed = 1; seed <= iterations(60, pr); ++seed) {
+      CAPTURE(seed);
+      splitmix64 rng{seed * 65537 + 11};
+      auto [a, ma] = random_map<int>(rng, pr);
+      path_map<int> c = a;
+      model mc = ma;
+      for (int i = 0; i < 3; ++i) {
+        std::string k = random_key(rng, pr);
+        int v = int(rng.below(4));
+        c.set_val_at(k, v);
+        mc.vals[k] = v;
+        add_prefixes(mc.paths, k);
+      }
+      CHECK(model_of(a.join(c)) == m_join(ma, mc));
+      CHECK(model_of(c.join(a)) == m_join(mc, ma));
+      CHECK(c.join(a).root_node() == c.root_node()); // c ⊇ a with c's values on the left
+      path_map<int> t = a;
+      t.join_into(c);
+      CHECK(model_of(t) == m_join(ma, mc));
+    }
+  }
+}
+
+// -- write-zipper foci against the model ----------------------------------------------------------
+
+TEST_CASE("write-zipper join_into, meet_into, subtract_into and restrict agree with the model") {
+  for (const auto& pr : profiles) {
+    CAPTURE(pr.name);
+    for (std::uint64_t seed = 1; seed <= iterations(100, pr); ++seed) {
+      CAPTURE(seed);
+      splitmix64 rng{seed * 999331 + std::uint64_t(pr.alphabet)};
+      auto [a, ma] = random_map<int>(rng, pr);
+      auto [b, mb] = random_map<int>(rng, pr);
+      std::string p = random_focus(rng, ma, pr);
+      std::string q = random_focus(rng, mb, pr);
+      CAPTURE(show(p));
+      CAPTURE(show(q));
+      model sa = m_below(ma, p), sb = m_below(mb, q);
+      auto va = val_of(ma, p), vb = mb.paths.count(q) || q.empty() ? val_of(mb, q) : std::nullopt;
+      bool p_exists = p.empty() || ma.paths.count(p);
+
+      { // join_into: descendants only
+        path_map<int> t = a;
+        auto wz = t.write_zipper_at_path(p);
+        wz.join_into(b.read_zipper_at_path(q));
+        model want = m_replace(ma, p, m_join(sa, sb), va);
+        if (p_exists && !p.empty())
+          add_prefixes(want.paths, p);
+        CHECK(model_of(t) == want);
+      }
+      { // meet_into, no pruning: the focus value stays only when both sides have one
+        path_map<int> t = a;
+        auto wz = t.write_zipper_at_path(p);
+        wz.meet_into(b.read_zipper_at_path(q), false);
+        std::optional<int> fv;
+        if (va && vb)
+          fv = va;
+        model want = m_replace(ma, p, m_meet(sa, sb), fv);
+        if (p_exists && !p.empty())
+          add_prefixes(want.paths, p);
+        CHECK(model_of(t) == want);
+      }
+      { // subtract_into, no pruning
+        path_map<int> t = a;
+        auto wz = t.write_zipper_at_path(p);
+        wz.subtract_into(b.read_zipper_at_path(q), false);
+        std::optional<int> fv = va;
+        if (va && vb && *va == *vb)
+          fv.reset();
+        model want = m_replace(ma, p, m_subtract(sa, sb), fv);
+        if (p_exists && !p.empty())
+          add_prefixes(want.paths, p);
+        CHECK(model_of(t) == want);
+      }
+      { // restrict: a value at the source focus allows everything
+        path_map<int> t = a;
+        auto wz = t.write_zipper_at_path(p);
+        wz.restrict(b.read_zipper_at_path(q));
+        model want = vb ? ma : m_replace(ma, p, m_restrict(sa, sb), va);
+        if (p_exists && !p.empty())
+          add_prefixes(want.paths, p);
+        CHECK(model_of(t) == want);
+      }
+    }
+  }
+}
+
+TEST_CASE("drop_head agrees with the model: first bytes dropped, collisions left-first") {
+  for (const auto& pr : profiles) {
+    if (pr.max_len > 50)
+      continue;
+    CAPTURE(pr.name);
+    for (std::uint64_t seed = 1; seed <= iterations(60, pr); ++seed) {
+      CAPTURE(seed);
+      splitmix64 rng{seed * 4093 + 1};
+      auto [a, ma] = random_map<int>(rng, pr);
+      std::size_t k = 1 + rng.below(3);
+      CAPTURE(k);
+      model want;
+      std::optional<int> fv = val_of(ma, "");
+      for (const auto& [key, v] : ma.vals) { // ascending order: the earlier path wins
+        if (key.size() < k)
+          continue;
+        std::string rest = key.substr(k);
+        if (rest.empty()) {
+          if (!fv)
+            fv = v;
+        } else {
+          want.vals.emplace(rest, v);
+        }
+      }
+      pset keep;
+      for (const auto& x : ma.paths)
+        if (x.size() > k)
+          keep.insert(x.substr(k));
+      want.paths = closure(keep);
+      if (fv)
+        want.vals[""] = *fv;
+      auto wz = a.write_zipper();
+      bool survived = wz.drop_head(k);
+      CHECK(model_of(a) == want);
+      CHECK(survived == (!keep.empty()
+                         || std::any_of(ma.vals.begin(), ma.vals.end(),
+                                        [&](auto& kv) { return kv.first.size() == k; })));
+    }
+  }
+}
+
+TEST_SUITE_END();

@@ -1,0 +1,332 @@
+// Morphisms (PATHMAP-SPEC §5): catamorphisms (stepping and jumping side-effect folds with
+// paths, the cached fold that folds a shared subtrie once) and anamorphisms (new_from_ana with
+// push, push_byte, set_child_mask and grafts), including megabyte paths.
+#include "pathmap/morphisms.hpp"
+
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+using pathmap::byte_mask;
+using pathmap::path_map;
+using pathmap::path_view;
+using pathmap::trie_builder;
+using namespace pathmap_test;
+
+using unit = std::monostate;
+
+TEST_SUITE_BEGIN("morphisms");
+
+namespace {
+
+/// "path=value|..." in order.
+std::string vals_of(const path_map<int>& m) {
+  std::string out;
+  for (auto&& [p, v] : m) {
+    if (!out.empty())
+      out.push_back('|');
+    out += str(p) + "=" + std::to_string(v);
+  }
+  return out;
+}
+
+/// Every position of a map (the root "" and every existing path) with its child bytes.
+std::map<std::string, std::string> positions(const path_map<int>& m) {
+  std::map<std::string, std::string> out;
+  out[""];
+  auto z = m.read_zipper();
+  for (const auto& p : step_paths(z))
+    out[p];
+  for (auto& [p, kids] : out)
+    if (!p.empty())
+      out[p.substr(0, p.size() - 1)].push_back(p.back());
+  return out;
+}
+
+/// The positions in post-order (children first, in ascending byte order). Recursive: test
+/// maps are small.
+void post_order(const std::map<std::string, std::string>& pos, const std::string& p,
+                std::vector<std::string>& out) {
+  std::string kids = pos.at(p);
+  std::sort(kids.begin(), kids.end(),
+            [](char a, char b) { return std::uint8_t(a) < std::uint8_t(b); });
+  for (char c : kids)
+    post_order(pos, p + c, out);
+  out.push_back(p);
+}
+
+} // namespace
+
+// -- catamorphisms ---------------------------------------------------------------------------
+
+TEST_CASE("stepping cata visits every position children-first with its path and value") {
+  auto m = roman_map<int>();
+  m.set_val_at("", 99);
+  m.create_path("dangling");
+  std::vector<std::string> seen;
+  int total = pathmap::into_cata_side_effect(
+    m, [&](const byte_mask& mask, std::span<int> kids, const int* v, path_view p) {
+      seen.push_back(str(p));
+      CHECK(int(kids.size()) == mask.count());
+      CHECK((v != nullptr) == m.contains(p));
+      if (v)
+        CHECK(*v == *m.get_val_at(p));
+      int s = v ? 1 : 0;
+      for (int k : kids)
+        s += k;
+      return s;
+    });
+  CHECK(total == int(m.val_count()));
+  std::vector<std::string> want;
+  post_order(positions(m), "", want);
+  CHECK(seen == want);
+}
+
+TEST_CASE("cata passes the children's results in ascending byte order") {
+  auto m = build_map<int>({{"b", 2}, {"a", 1}, {"c", 3}, {"ab", 4}});
+  std::string order = pathmap::into_cata_side_effect<std::string>(
+    m, [](const byte_mask&, std::span<std::string> kids, const int* v, path_view p) {
+      std::string s = v ? str(p) : std::string();
+      for (auto& k : kids)
+        s += "(" + k + ")";
+      return s;
+    });
+  CHECK(order == "(a(ab))(b)(c)");
+}
+
+TEST_CASE("jumping cata runs only where there is a value or a fork, with jump lengths") {
+  path_map<int> m;
+  m.set_val_at("abcde", 1);
+  m.set_val_at("abcdx", 2);
+  m.set_val_at("abz", 3);
+  m.set_val_at("q", 4);
+  std::vector<std::string> calls;
+  int n = pathmap::into_cata_jumping_side_effect(
+    m, [&](const byte_mask& mask, std::span<int> kids, std::size_t jump, const int* v,
+           path_view p) {
+      calls.push_back(str(p) + ":" + std::to_string(jump) + ":" + std::to_string(mask.count()));
+      int s = v ? 1 : 0;
+      for (int k : kids)
+        s += k;
+      return s;
+    });
+  CHECK(n == 4);
+  // Stops: "" (start), "ab" (fork), "abcd" (fork), the four values.
+  CHECK(calls == std::vector<std::string>{"abcde:1:0", "abcdx:1:0", "abcd:2:2", "abz:1:0",
+                                          "ab:2:2", "q:1:0", ":0:2"});
+}
+
+TEST_CASE("cata over a zipper folds the subtrie below its focus, also inside a key") {
+  auto m = roman_map<int>();
+  auto count = [](const byte_mask&, std::span<std::size_t> kids, const int* v, path_view) {
+    std::size_t s = v ? 1 : 0;
+    for (auto k : kids)
+      s += k;
+    return s;
+  };
+  for (const char* p : {"", "r", "rom", "roma", "rub", "rubic", "zzz"}) {
+    CAPTURE(p);
+    auto z = m.read_zipper_at_path(p);
+    CHECK(pathmap::into_cata_side_effect(z, count) == z.val_count());
+    auto c = m.read_zipper_at_path(p);
+    CHECK(pathmap::into_cata_cached(c, [](const byte_mask&, std::span<std::size_t> kids,
+                                          const int* v) {
+            std::size_t s = v ? 1 : 0;
+            for (auto k : kids)
+              s += k;
+            return s;
+          }) == c.val_count());
+  }
+  std::vector<std::string> paths;
+  auto z = m.read_zipper_at_path("rom");
+  pathmap::into_cata_side_effect<int>(z, [&](const byte_mask&, std::span<int>, const int* v,
+                                             path_view p) {
+    if (v)
+      paths.push_back(str(p));
+    return 0;
+  });
+  // Children first: "an" comes after "ane" and "anus".
+  CHECK(paths == std::vector<std::string>{"'i", "ane", "anus", "an", "ulus"});
+}
+
+TEST_CASE("cached cata folds a shared subtrie once and agrees with the stepping fold") {
+  path_map<int> shared;
+  for (int i = 0; i < 50; ++i)
+    shared.set_val_at("leaf" + std::to_string(i), i);
+  path_map<int> m;
+  for (int i = 0; i < 30; ++i) {
+    auto wz = m.write_zipper_at_path("at" + std::to_string(i) + "/");
+    wz.graft_map(shared);
+  }
+  auto sum = [](const byte_mask&, std::span<long> kids, const int* v) {
+    long s = v ? *v : 0;
+    for (long k : kids)
+      s += k;
+    return s;
+  };
+  long stepping_calls = 0, cached_calls = 0;
+  long a = pathmap::into_cata_side_effect(
+    m, [&](const byte_mask& mk, std::span<long> kids, const int* v, path_view) {
+      ++stepping_calls;
+      return sum(mk, kids, v);
+    });
+  long b = pathmap::into_cata_cached(m, [&](const byte_mask& mk, std::span<long> kids,
+                                            const int* v) {
+    ++cached_calls;
+    return sum(mk, kids, v);
+  });
+  CHECK(a == b);
+  CHECK(a == 30 * (49 * 50 / 2));
+  CHECK(cached_calls * 5 < stepping_calls);
+}
+
+TEST_CASE("cata of an empty map or a map with only a root value") {
+  path_map<int> e;
+  int calls = 0;
+  pathmap::into_cata_side_effect<int>(e, [&](const byte_mask& mk, std::span<int> kids,
+                                             const int* v, path_view p) {
+    ++calls;
+    CHECK(mk.empty());
+    CHECK(kids.empty());
+    CHECK(v == nullptr);
+    CHECK(p.empty());
+    return 0;
+  });
+  CHECK(calls == 1);
+  e.set_val_at("", 5);
+  CHECK(pathmap::into_cata_side_effect(e, [](const byte_mask&, std::span<int>, const int* v,
+                                             path_view) { return v ? *v : -1; })
+        == 5);
+}
+
+TEST_CASE("cata on a megabyte path runs without deep recursion") {
+  std::string p(1 << 20, 'm');
+  path_map<int> m;
+  m.set_val_at(p, 1);
+  m.set_val_at(p.substr(0, 1000) + "x", 2);
+  std::size_t depth = pathmap::into_cata_side_effect<std::size_t>(
+    m, [](const byte_mask&, std::span<std::size_t> kids, const int*, path_view) {
+      std::size_t d = 0;
+      for (auto k : kids)
+        d = std::max(d, k + 1);
+      return d;
+    });
+  CHECK(depth == p.size());
+  std::size_t stops = 0;
+  pathmap::into_cata_jumping_side_effect<int>(
+    m, [&](const byte_mask&, std::span<int>, std::size_t, const int*, path_view) {
+      ++stops;
+      return 0;
+    });
+  CHECK(stops == 4u); // root, fork at 1000, two values
+}
+
+// -- anamorphisms ----------------------------------------------------------------------------
+
+TEST_CASE("new_from_ana: the crate's binary tree of depth 3") {
+  auto m = path_map<unit>::new_from_ana(
+    3, [](int idx, std::optional<unit>& val, trie_builder<unit, int>& children, path_view) {
+      if (idx > 0) {
+        children.push("L", idx - 1);
+        children.push("R", idx - 1);
+      } else {
+        val.emplace();
+      }
+    });
+  CHECK(join(keys(m)) == "LLL|LLR|LRL|LRR|RLL|RLR|RRL|RRR");
+}
+
+TEST_CASE("new_from_ana sees the path, sets values anywhere and takes multi-byte children") {
+  auto m = pathmap::new_map_from_ana<int>(
+    std::string("root"), [](std::string w, std::optional<int>& val,
+                            trie_builder<int, std::string>& children, path_view path) {
+      val.emplace(int(path.size()));
+      if (w == "root") {
+        children.push("one/", "a");
+        children.push("two/", "b");
+        children.push_byte('3', "leaf");
+      } else if (w == "a" || w == "b") {
+        children.push("x", "leaf");
+        children.push("y", "leaf");
+      }
+    });
+  CHECK(vals_of(m) == "=0|3=1|one/=4|one/x=5|one/y=5|two/=4|two/x=5|two/y=5");
+}
+
+TEST_CASE("new_from_ana: set_child_mask, grafts, overlapping children, and empty children") {
+  path_map<int> g = build_map<int>({{"", 100}, {"g", 101}});
+  auto m = path_map<int>::new_from_ana(
+    0, [&](int depth, std::optional<int>& val, trie_builder<int, int>& children, path_view) {
+      if (depth == 0) {
+        byte_mask mask;
+        mask.set('a');
+        mask.set('c');
+        children.set_child_mask(mask, {1, 1});
+        children.graft_map_at("map/", g);
+        children.graft_at_byte('z', g.read_zipper_at_path("g"));
+        children.push("ab", 5); // overlaps "a": joined into the same trie
+        children.push("e", 9);  // expands to nothing: leaves no path
+      } else if (depth == 1) {
+        val.emplace(1);
+      } else if (depth == 5) {
+        val.emplace(5);
+      }
+    });
+  CHECK(vals_of(m) == "a=1|ab=5|c=1|map/=100|map/g=101|z=101");
+  CHECK_FALSE(m.path_exists_at("e"));
+}
+
+TEST_CASE("new_from_ana builds deep chains iteratively") {
+  const int depth = 100000;
+  auto m = path_map<int>::new_from_ana(
+    0, [&](int d, std::optional<int>& val, trie_builder<int, int>& children, path_view p) {
+      if (d < depth)
+        children.push_byte(std::uint8_t('a' + d % 26), d + 1);
+      else
+        val.emplace(int(p.size()));
+    });
+  CHECK(m.val_count() == 1u);
+  std::string k;
+  for (int d = 0; d < depth; ++d)
+    k.push_back(char('a' + d % 26));
+  REQUIRE(m.get_val_at(k) != nullptr);
+  CHECK(*m.get_val_at(k) == depth);
+}
+
+TEST_CASE("cata and ana round-trip: rebuilding a map from its own fold") {
+  auto m = roman_map<int>();
+  // Fold into a nested description, then grow the same map back from it.
+  struct shape {
+    std::optional<int> val;
+    std::vector<std::pair<std::uint8_t, shape>> kids;
+  };
+  shape s = pathmap::into_cata_side_effect<shape>(
+    m, [](const byte_mask& mask, std::span<shape> kids, const int* v, path_view) {
+      shape out;
+      if (v)
+        out.val = *v;
+      int i = 0;
+      for (int b = mask.first(); b >= 0; b = mask.next_at_or_after(b + 1))
+        out.kids.emplace_back(std::uint8_t(b), std::move(kids[std::size_t(i++)]));
+      return out;
+    });
+  auto back = path_map<int>::new_from_ana(
+    std::move(s), [](shape w, std::optional<int>& val, trie_builder<int, shape>& children,
+                     path_view) {
+      val = w.val;
+      for (auto& [b, k] : w.kids)
+        children.push_byte(b, std::move(k));
+    });
+  CHECK(dump(back) == dump(m));
+}
+
+TEST_SUITE_END();

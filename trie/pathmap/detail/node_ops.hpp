@@ -209,8 +209,9 @@ struct node_ops {
     int n = h->n, at = 0;
     while (at < n && sn::firsts(h)[at] < first)
       ++at;
-    for (int i = 0; i < n; ++i)
-      es[i < at ? i : i + 1] = sn::describe(h, i, true);
+    sn::describe_all(h, es, true);
+    for (int i = n; i > at; --i)
+      es[i] = es[i - 1];
     es[at] = {first, tail, val, true, child};
     if (std::size_t(n) + 1 <= small_node_max) {
       slot = ptr(sn::build(es, n + 1));
@@ -303,11 +304,10 @@ struct node_ops {
     node_header* h = slot.get();
     if (small(h)) {
       entry_src<V> es[small_node_max];
-      int n = 0;
-      for (int i = 0; i < h->n; ++i)
-        if (i != e)
-          es[n++] = sn::describe(h, i, true);
-      slot = ptr(sn::build(es, n));
+      describe_all(h, es);
+      for (int i = e; i + 1 < h->n; ++i)
+        es[i] = es[i + 1];
+      slot = ptr(sn::build(es, h->n - 1u));
       return;
     }
     std::uint8_t b = std::uint8_t(e);
@@ -407,8 +407,7 @@ private:
   }
 
   static void describe_all(const node_header* h, entry_src<V>* es) noexcept {
-    for (int i = 0; i < h->n; ++i)
-      es[i] = sn::describe(h, i, true);
+    sn::describe_all(h, es, true);
   }
 
   /// Installs `n` in `slot` if it is a new node (the old one is released).

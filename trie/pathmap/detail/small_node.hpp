@@ -127,6 +127,20 @@ struct small_node {
     return m;
   }
 
+  /// Describes every entry for `build` in one pass (`es` has room for `n` entries).
+  static void describe_all(const node_header* h, entry_src<V>* es, bool move_val) noexcept {
+    const std::uint8_t* f = firsts(h);
+    node_ptr<V>* cs = children(h);
+    V* vs = values(h);
+    const std::uint8_t* lens = tail_lens(h);
+    const std::uint8_t* t = lens + h->n;
+    for (int i = 0; i < h->n; ++i) {
+      es[i] = {f[i], path_view{t, lens[i]}, has_val(h, i) ? vs++ : nullptr, move_val,
+               has_child(h, i) ? (cs++)->get() : nullptr};
+      t += lens[i];
+    }
+  }
+
   /// Describes entry `i` for `build_small`, copying or moving its value.
   static entry_src<V> describe(const node_header* h, int i, bool move_val) noexcept {
     auto* c = child_slot(h, i);
@@ -201,8 +215,7 @@ struct small_node {
   /// A shallow copy (children shared, values copied): the copy-on-write step.
   static node_header* clone(const node_header* h) {
     entry_src<V> es[small_node_max];
-    for (int i = 0; i < h->n; ++i)
-      es[i] = describe(h, i, false);
+    describe_all(h, es, false);
     return build(es, h->n);
   }
 

@@ -293,8 +293,10 @@ def parallel_copy_data(paths, tmp):
     """Data for the parallel-copy chart from its JSON files: one panel per problem size (the
     `elements:N` part of a name, when there is one), in it one line per benchmark family (the
     name without its size and /threads:T parts): `threads milliseconds` (median wall time).
-    Only benchmarks whose name has a /threads:T part are drawn. Returns [(title, file, lines)]."""
-    groups = {}
+    When the benchmarks report `worker_cpu_max_ms` (CPU time of the busiest copying thread,
+    the honest measure on a shared machine), each size gets a second panel with it. Only
+    benchmarks whose name has a /threads:T part are drawn. Returns [(title, file, lines)]."""
+    groups = {}  # (size, measure) -> family -> threads -> ms
     for path in paths:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
@@ -308,29 +310,32 @@ def parallel_copy_data(paths, tmp):
             if not m:
                 continue
             size = re.search(r"/(elements|keys|values|n):(\d+)", name)
-            group = f"{size.group(1)}: {int(size.group(2)):,}" if size else "all"
             family = re.sub(r"/threads:\d+|/(elements|keys|values|n):\d+", "", name)
             family = re.sub(r"/(iterations|repeats|min_time):[^/]*|/(manual|real)_time", "",
                             family)
             unit = b.get("time_unit", "ns")
             scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}.get(unit, 1.0)
-            pts = groups.setdefault(group, {}).setdefault(family, {})
             threads = int(m.group(1))
-            if b.get("run_type") == "aggregate" or threads not in pts:
-                pts[threads] = b.get("real_time", 0) * scale
+            measures = [("wall time", b.get("real_time", 0) * scale)]
+            if isinstance(b.get("worker_cpu_max_ms"), (int, float)):
+                measures.append(("CPU time of the busiest thread", b["worker_cpu_max_ms"]))
+            for measure, ms in measures:
+                key = (int(size.group(2)) if size else -1,
+                       f"{size.group(1)}: {int(size.group(2)):,}" if size else "all", measure)
+                pts = groups.setdefault(key, {}).setdefault(family, {})
+                if b.get("run_type") == "aggregate" or threads not in pts:
+                    pts[threads] = ms
     out = []
-    def size_key(g):
-        digits = re.sub(r"\D", "", g)
-        return int(digits) if digits else -1
-    for i, group in enumerate(sorted(groups, key=size_key), 1):
+    for i, key in enumerate(sorted(groups), 1):
+        _, size_title, measure = key
         path = os.path.join(tmp, f"parallel_copy_{i}.dat")
         with open(path, "w", encoding="utf-8") as f:
-            for fam, pts in sorted(groups[group].items()):
+            for fam, pts in sorted(groups[key].items()):
                 f.write(f'"{fam}"\n')
                 for t in sorted(pts):
                     f.write(f"{t} {pts[t]:.6g}\n")
                 f.write("\n\n")
-        out.append((group, path, len(groups[group])))
+        out.append((f"{size_title}, {measure}", path, len(groups[key])))
     return out
 
 
@@ -374,8 +379,13 @@ def main():
 
     # Hook for the parallel-copy benchmark (bench/parallel_copy.bench.cpp, other work): drawn
     # whenever its JSON exists.
-    pc_json = sorted(os.path.join(results, f) for f in os.listdir(results)
-                     if f.startswith("parallel_copy") and f.endswith(".json"))
+    # (from this run, else the copy kept in the output directory)
+    pc_json = []
+    for d in (results, outdir):
+        pc_json = sorted(os.path.join(d, f) for f in os.listdir(d)
+                         if f.startswith("parallel_copy") and f.endswith(".json"))
+        if pc_json:
+            break
     if pc_json:
         panels = parallel_copy_data(pc_json, results)
         png = os.path.join(outdir, "parallel_copy.png")

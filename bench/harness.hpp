@@ -623,6 +623,14 @@ inline bool is_large(const std::string& workload_name) {
          && workload_name != "random16_1M";
 }
 
+/// Says once per workload that it is unavailable and skipped.
+inline void tell_unavailable(const std::string& suite, const std::string& workload_name) {
+  static std::unordered_set<std::string> told;
+  if (told.insert(workload_name).second)
+    std::fprintf(stderr, "%s: workload %s unavailable (word list %s missing?): skipped\n",
+                 suite.c_str(), workload_name.c_str(), words_file());
+}
+
 /// Registers `<suite>/<workload>/<S::name>/<phase>` for the phases in `phases` that `S`
 /// supports; skips (with a message) a workload that is unavailable. Generated workloads are
 /// made when their first benchmark runs, so a filtered run does not pay for the others.
@@ -633,10 +641,7 @@ void register_structure(const std::string& suite, const std::string& workload_na
   if (large && !opts().large)
     return;
   if (workload_name == "words" && get_workload(workload_name) == nullptr) {
-    static std::unordered_set<std::string> told;
-    if (told.insert(workload_name).second)
-      std::fprintf(stderr, "%s: workload %s unavailable (word list %s missing?): skipped\n",
-                   suite.c_str(), workload_name.c_str(), words_file());
+    tell_unavailable(suite, workload_name);
     return;
   }
   int reps = large ? opts().large_reps : opts().reps;

@@ -42,7 +42,8 @@ public:
   write_zipper_tracked& operator=(write_zipper_tracked&&) noexcept = default;
 
   /// Turns this writer into a reader at the same root and focus. The writer lock becomes a
-  /// reader lock with no moment in between in which the path is unlocked.
+  /// reader lock with no moment in between in which the path is unlocked. The writer is
+  /// consumed: it holds no lock afterwards and must not be used again.
   read_zipper_tracked<V> into_read_zipper() && {
     if (lock_)
       lock_->into_reader();

@@ -26,7 +26,9 @@
 /// **Invalidation:** the map (or parent zipper) is frozen while the head lives; dropping the
 /// head gives it back. Zippers from the head stay memory-safe after the head is gone (they own
 /// their nodes, cells and the registry) but should be dropped first; debug builds report a
-/// zipper that outlives its head.
+/// zipper that outlives its head. A writer at the empty path must not be in use on another
+/// thread while its head is destroyed: the head hands the root it shares with that writer back
+/// to the map (the crate's lifetimes rule this out; here it is the caller's duty).
 ///
 /// **Thread safety:** the head itself is used by one thread at a time (like the crate's
 /// `ZipperHead`: Send, not Sync); the zippers it returns may be moved to and used on other

@@ -379,13 +379,14 @@ def main():
 
     # Hook for the parallel-copy benchmark (bench/parallel_copy.bench.cpp, other work): drawn
     # whenever its JSON exists.
-    # (from this run, else the copy kept in the output directory)
-    pc_json = []
+    # From the results directory or the copy kept in the output directory, whichever is newer.
+    pc_json, newest = [], -1.0
     for d in (results, outdir):
-        pc_json = sorted(os.path.join(d, f) for f in os.listdir(d)
-                         if f.startswith("parallel_copy") and f.endswith(".json"))
-        if pc_json:
-            break
+        found = sorted(os.path.join(d, f) for f in os.listdir(d)
+                       if f.startswith("parallel_copy") and f.endswith(".json"))
+        mtime = max((os.path.getmtime(f) for f in found), default=-1.0)
+        if found and mtime > newest:
+            pc_json, newest = found, mtime
     if pc_json:
         panels = parallel_copy_data(pc_json, results)
         png = os.path.join(outdir, "parallel_copy.png")

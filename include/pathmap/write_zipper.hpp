@@ -147,9 +147,7 @@ public:
   /// the focus is the origin.
   bool create_path() {
     path_view f = core_.walk_path();
-    if (f.empty() || (!dirty_ && core_.path_exists()))
-      return false;
-    if (!trie::create(*origin_, f))
+    if (f.empty() || !trie::create(*origin_, f))
       return false;
     touch();
     return true;

@@ -442,9 +442,16 @@ public:
     int nx = dn::exists(f.h).next_at_or_after(f.e + 1);
     if (nx < 0 || kids.test(std::uint8_t(nx)) || !dn::vals(f.h).test(std::uint8_t(nx)))
       return nullptr;
+    // Entries between f.e and nx do not exist, so nx's value directly follows f.e's (if any).
+    const V* v = dense_cursor_h_ == f.h && dense_cursor_e_ == f.e
+                   ? dense_cursor_ + 1
+                   : dn::values(f.h) + dn::vals(f.h).rank(std::uint8_t(nx));
     f.e = nx;
     path_.back() = std::uint8_t(nx);
-    return dn::values(f.h) + dn::vals(f.h).rank(std::uint8_t(nx));
+    dense_cursor_h_ = f.h;
+    dense_cursor_e_ = nx;
+    dense_cursor_ = v;
+    return v;
   }
 
   bool to_next_step() {
@@ -487,6 +494,7 @@ public:
 private:
   /// Recomputes the frames for `path_` from the origin.
   void rebuild() {
+    dense_cursor_h_ = nullptr;
     stack_.clear();
     stack_.push_back({origin_, -1, 0, ext_});
     // A missing origin counts as one missing byte above everything walked, so that the root
@@ -566,6 +574,12 @@ private:
   std::vector<frame> stack_{frame{nullptr, -1, 0, 0}};
   std::size_t missing_ = 0;
   bool origin_missing_ = false;
+  // The value `next_dense_leaf` last returned (for entry `dense_cursor_e_` of node
+  // `dense_cursor_h_`), so that the next step needs no rank. Cleared whenever the frames are
+  // rebuilt, which every write does first.
+  const node_header* dense_cursor_h_ = nullptr;
+  int dense_cursor_e_ = -1;
+  const V* dense_cursor_ = nullptr;
 };
 
 } // namespace pathmap::detail

@@ -80,9 +80,18 @@ struct callable_result<R (*)(A...)> {
   using type = R;
 };
 
+/// `W`, or the closure's return type when `W` is void (evaluated only then, so an explicit `W`
+/// works with generic closures).
 template <class W, class Alg>
-using cata_result_t =
-  std::conditional_t<std::is_void_v<W>, typename callable_result<Alg>::type, W>;
+struct cata_result {
+  using type = W;
+};
+template <class Alg>
+struct cata_result<void, Alg> {
+  using type = typename callable_result<Alg>::type;
+};
+template <class W, class Alg>
+using cata_result_t = typename cata_result<W, Alg>::type;
 
 /// Something a catamorphism can start from: a map or a zipper.
 template <class S>
@@ -379,6 +388,29 @@ private:
 
 namespace detail {
 
+/// When a position's only content is `node` at `sub` and `node` has one entry, builds one
+/// node whose key is `sub` followed by that entry's key (if it fits), so that chains grown one
+/// byte at a time stay compact. Returns false when it does not apply.
+template <class V>
+bool compact(path_view sub, const node_ptr<V>& node, node_ptr<V>& out) {
+  using ops = node_ops<V>;
+  const node_header* h = node.get();
+  if (ops::count(h) != 1)
+    return false;
+  int e = ops::first_entry(h);
+  std::size_t kl = ops::key_len(h, e);
+  if (sub.size() + kl > max_key_len)
+    return false;
+  std::vector<std::uint8_t> tail(sub.begin() + 1, sub.end());
+  tail.push_back(ops::first_byte(h, e));
+  path_view t = ops::tail(h, e);
+  tail.insert(tail.end(), t.begin(), t.end());
+  entry_src<V> es{sub[0], path_view{tail.data(), tail.size()}, ops::val(h, e),
+                  node.unique(), ops::child(h, e)};
+  out = node_ptr<V>(small_node<V>::build(&es, 1));
+  return true;
+}
+
 template <class V, class W, class Alg>
 path_map<V> run_ana(W seed, Alg& alg) {
   using trie = trie_ops<V>;
@@ -404,6 +436,8 @@ path_map<V> run_ana(W seed, Alg& alg) {
       node.reset();
     if (!node && !val)
       return; // nothing to hang here
+    if (!f.origin && !val && node && compact(sub, node, f.origin))
+      return;
     trie::graft(f.origin, sub, std::move(node), std::move(val));
   };
   expand(std::move(seed));

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <set>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -571,6 +572,40 @@ TEST_CASE("write_zipper::restrict keeps paths allowed by the source, never the f
     CHECK(wz.restrict(src.read_zipper_at_path("missing")) == algebraic_status::none);
   }
   CHECK(vals(m) == "f=1");
+}
+
+TEST_CASE("the algebra works through zipper-head writers and on maps with cell nodes") {
+  auto m = build_map<int>({{"x/a", 1}, {"y/b", 2}});
+  auto src = build_map<int>({{"s/c", 3}, {"s/d", 4}});
+  {
+    auto head = m.zipper_head();
+    auto wx = head.write_zipper_at_exclusive_path("x/");
+    REQUIRE(wx.has_value());
+    auto wy = head.write_zipper_at_exclusive_path("y/");
+    REQUIRE(wy.has_value());
+    CHECK(wx->join_into(src.read_zipper_at_path("s/")) == algebraic_status::element);
+    CHECK(wy->meet_into(src.read_zipper_at_path("s/"), false) == algebraic_status::none);
+    CHECK(wx->drop_head(0));
+  }
+  CHECK(vals(m) == "x/a=1|x/c=3|x/d=4");
+  CHECK(m.path_exists_at("y/"));
+  // `m` now holds cell nodes; they read like any node in the algebra.
+  auto other = build_map<int>({{"x/a", 9}, {"x/z", 8}, {"y/", 7}});
+  CHECK(vals(m.join(other)) == "x/a=1|x/c=3|x/d=4|x/z=8|y/=7");
+  CHECK(vals(other.join(m)) == "x/a=9|x/c=3|x/d=4|x/z=8|y/=7");
+  CHECK(vals(m.meet(other)) == "x/a=1");
+  CHECK(vals(m.subtract(other)) == "x/a=1|x/c=3|x/d=4");
+  CHECK(vals(m.restrict(other)) == "x/a=1"); // "x/a" is valued in other; "y/" stays dangling
+  CHECK(m.restrict(other).path_exists_at("y/"));
+  CHECK(m.join(m).root_node() == m.root_node());
+  int n = pathmap::into_cata_side_effect(m, [](const pathmap::byte_mask&, std::span<int> kids,
+                                               const int* v, path_view) {
+    int s = v ? 1 : 0;
+    for (int k : kids)
+      s += k;
+    return s;
+  });
+  CHECK(n == 3);
 }
 
 // -- k-path collapses ----------------------------------------------------------------------------------

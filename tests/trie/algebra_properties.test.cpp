@@ -206,7 +206,8 @@ model m_below(const model& m, const std::string& p) {
 }
 
 /// `a` with everything strictly below `p` replaced by `sub` and the value at `p` set to `fv`.
-model m_replace(const model& a, const std::string& p, const model& sub, std::optional<int> fv) {
+model m_replace(const model& a, const std::string& p, const model& sub,
+                const std::optional<int>& fv) {
   model r;
   for (const auto& [k, v] : a.vals)
     if (!(k.size() >= p.size() && has_prefix(k, p)))
@@ -436,9 +437,8 @@ TEST_CASE("write-zipper join_into, meet_into, subtract_into and restrict agree w
         path_map<int> t = a;
         auto wz = t.write_zipper_at_path(p);
         wz.subtract_into(b.read_zipper_at_path(q), false);
-        std::optional<int> fv = va;
-        if (va && vb && *va == *vb)
-          fv.reset();
+        bool cancels = va.has_value() && va == vb; // equal integers cancel
+        std::optional<int> fv = cancels ? std::nullopt : va;
         model want = m_replace(ma, p, m_subtract(sa, sb), fv);
         if (p_exists && !p.empty())
           add_prefixes(want.paths, p);

@@ -189,6 +189,21 @@ TEST_CASE("cached cata folds a shared subtrie once and agrees with the stepping 
   CHECK(cached_calls * 5 < stepping_calls);
 }
 
+TEST_CASE("cata with a generic closure and an explicit result type") {
+  auto m = roman_map<int>();
+  auto n = pathmap::into_cata_side_effect<std::size_t>(m, [](const auto&, auto kids, auto v,
+                                                            auto) {
+    std::size_t s = v ? 1 : 0;
+    for (auto k : kids)
+      s += k;
+    return s;
+  });
+  CHECK(n == m.val_count());
+  auto j = pathmap::into_cata_jumping_side_effect<int>(
+    m, [](const auto&, auto, std::size_t, auto, auto) { return 1; });
+  CHECK(j == 1);
+}
+
 TEST_CASE("cata of an empty map or a map with only a root value") {
   path_map<int> e;
   int calls = 0;
@@ -300,6 +315,14 @@ TEST_CASE("new_from_ana builds deep chains iteratively") {
     k.push_back(char('a' + d % 26));
   REQUIRE(m.get_val_at(k) != nullptr);
   CHECK(*m.get_val_at(k) == depth);
+  // The chain is compact: about one node per 256 path bytes, not one per byte.
+  std::size_t nodes = 0;
+  for (const pathmap::detail::node_header* h = m.root_node(); h;) {
+    ++nodes;
+    using ops = pathmap::detail::node_ops<int>;
+    h = ops::child(h, ops::first_entry(h));
+  }
+  CHECK(nodes <= std::size_t(depth) / 200);
 }
 
 TEST_CASE("cata and ana round-trip: rebuilding a map from its own fold") {

@@ -42,15 +42,15 @@ std::string to_string(error_code code) {
 void register_common_types(caf::actor_system_config& cfg) {
   // CAF 0.17.6's add_error_category<T>(atom) does not compile (its lambda has the pre-0.17
   // renderer signature), so the renderer is spelled out.
-  cfg.add_error_category(error_category, [](std::uint8_t code, caf::atom_value,
-                                            const caf::message& context) {
-    std::string out = "pathmap: " + to_string(static_cast<error_code>(code));
-    if (context.match_elements<std::string>())
-      out += ": " + context.get_as<std::string>(0);
-    else if (!context.empty())
-      out += " " + caf::deep_to_string(context);
-    return out;
-  });
+  cfg.add_error_category(error_category,
+                         [](std::uint8_t code, caf::atom_value, const caf::message& context) {
+                           std::string out = "pathmap: " + to_string(static_cast<error_code>(code));
+                           if (context.match_elements<std::string>())
+                             out += ": " + context.get_as<std::string>(0);
+                           else if (!context.empty())
+                             out += " " + caf::deep_to_string(context);
+                           return out;
+                         });
   cfg.add_message_type<task_spec>("pathmap.task_spec");
   cfg.add_message_type<split_spec>("pathmap.split_spec");
   cfg.add_message_type<job_options>("pathmap.job_options");

@@ -28,6 +28,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <memory>
@@ -77,7 +78,8 @@ const path_map<V>& input(std::uint64_t elements, std::uint32_t parts) {
 std::uint64_t thread_cpu_ns() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u
+         + static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 /// Per-task CPU times of one iteration, and their running totals.
@@ -115,6 +117,10 @@ std::string alloc_label() {
 struct bench_config : caf::actor_system_config {
   bench_config() {
     pa::register_types(*this);
+    if (const char* p = std::getenv("PATHMAP_CAF_POLICY"))
+      set("scheduler.policy", caf::atom_from_string(p));
+    if (const char* n = std::getenv("PATHMAP_CAF_THREADS"))
+      set("scheduler.max-threads", static_cast<std::size_t>(std::atoi(n)));
   }
 };
 
@@ -140,15 +146,15 @@ void actor_copy(benchmark::State& state, std::uint64_t elements, std::uint32_t w
   jo.clear_destinations = true;
   // The standard copy, with the CPU time of each task recorded by destination part.
   auto meter = std::make_shared<cpu_meter>(workers);
-  auto copy = pa::operation<V>("copy", [meter, inner = pa::copy_values<V>()](
-                                         pathmap::read_zipper_tracked<V>& r,
-                                         pathmap::write_zipper_tracked<V>& w) {
-    std::uint64_t c0 = thread_cpu_ns();
-    auto n = inner(r, w);
-    pathmap::path_view root = w.root_prefix_path();
-    meter->per_task[root[root.size() - 1]] += thread_cpu_ns() - c0;
-    return n;
-  });
+  auto copy = pa::operation<V>(
+    "copy", [meter, inner = pa::copy_values<V>()](pathmap::read_zipper_tracked<V>& r,
+                                                  pathmap::write_zipper_tracked<V>& w) {
+      std::uint64_t c0 = thread_cpu_ns();
+      auto n = inner(r, w);
+      pathmap::path_view root = w.root_prefix_path();
+      meter->per_task[root[root.size() - 1]] += thread_cpu_ns() - c0;
+      return n;
+    });
   caf::scoped_actor self{sys};
   bool ok = true;
   for (auto _ : state) {
@@ -170,8 +176,8 @@ void actor_copy(benchmark::State& state, std::uint64_t elements, std::uint32_t w
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   if (!ok)
     state.SkipWithError("the copy job failed or copied the wrong number of values");
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * (elements / workers) *
-                                                    workers));
+  state.SetItemsProcessed(
+    static_cast<std::int64_t>(state.iterations() * (elements / workers) * workers));
   state.counters["workers"] = workers;
 }
 
@@ -265,8 +271,8 @@ void thread_copy(benchmark::State& state, std::uint64_t elements, std::uint32_t 
     t.join();
   if (!ok)
     state.SkipWithError("a worker failed");
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * (elements / workers) *
-                                                    workers));
+  state.SetItemsProcessed(
+    static_cast<std::int64_t>(state.iterations() * (elements / workers) * workers));
   state.counters["workers"] = workers;
 }
 
@@ -279,8 +285,8 @@ int main(int argc, char** argv) {
                               std::to_string(std::thread::hardware_concurrency()));
   for (std::uint64_t e : {std::uint64_t{65535}, std::uint64_t{1048576}})
     for (std::uint32_t w : {1u, 2u, 4u}) {
-      std::string suffix =
-        alloc + "/elements:" + std::to_string(e) + "/workers:" + std::to_string(w);
+      std::string suffix = alloc + "/elements:" + std::to_string(e)
+                           + "/workers:" + std::to_string(w);
       benchmark::RegisterBenchmark(("actor_copy/actors/" + suffix).c_str(),
                                    [e, w](benchmark::State& s) { actor_copy(s, e, w); })
         ->UseManualTime()

@@ -16,48 +16,57 @@ using namespace std::chrono_literals;
 
 // 1. One call registers the runtime's message types and error category.
 struct config : caf::actor_system_config {
-  config() {
-    register_types(*this);
-  }
+  config() { register_types(*this); }
 };
 
-// 2. Your own actor talks to the coordinator through its typed handle.
-caf::behavior client(caf::event_based_actor* self, coordinator_actor<V> coordinator) {
-  auto fail = [self](caf::error& err) {
+// 2. Your own actor talks to the coordinator through its typed handle, with
+//    request(...).then(...). Each step below sends one request and continues in the next.
+using coordinator = coordinator_actor<V>;
+
+auto on_error(caf::event_based_actor* self) {
+  return [self](caf::error& err) {
     std::cerr << "error: " << self->system().render(err) << '\n';
     self->quit(err);
   };
-  // A job: split "in/" into about 8 balanced tasks and copy them to "out/".
+}
+
+// Last step: read the result from an O(1) snapshot of the map.
+void show(caf::event_based_actor* self, coordinator c) {
+  self->request(c, 10s, snapshot_atom::value)
+    .then(
+      [=](map_snapshot<V>& s) {
+        std::cout << "out/42 = " << *s.map.get_val_at("out/42")
+                  << ", total = " << *s.map.get_val_at("total") << ", " << s.map.val_count()
+                  << " values in the map\n";
+        self->quit();
+      },
+      on_error(self));
+}
+
+// A hand-written flow: lease the writer of "total", write through it, give it back.
+void write_total(caf::event_based_actor* self, coordinator c, V total) {
+  self->request(c, 10s, write_atom::value, pathmap::path{'t', 'o', 't', 'a', 'l'})
+    .then(
+      [=](lease<pathmap::write_zipper_tracked<V>>& l) {
+        auto w = l.take(); // the zipper; a second take() would be an error
+        w->set_val(total);
+        self->request(c, 10s, release_atom::value, make_lease(std::move(*w)))
+          .then([=](bool) { show(self, c); }, on_error(self));
+      },
+      on_error(self));
+}
+
+// First step: a job that splits "in/" into about 8 balanced tasks and copies them to "out/".
+caf::behavior client(caf::event_based_actor* self, coordinator c) {
   auto copy = job<V>::split(copy_values<V>(), {'i', 'n', '/'}, {'o', 'u', 't', '/'}, 8);
-  self->request(coordinator, 10s, std::move(copy)).then(
-    [=](const job_report& r) {
-      std::cout << "copied " << r.values << " values in " << r.tasks << " tasks on "
-                << r.workers.size() << " workers\n";
-      // A hand-written flow: lease the writer for "total", write with it, give it back.
-      self->request(coordinator, 10s, write_atom::value, pathmap::path{'t', 'o', 't', 'a', 'l'})
-        .then(
-          [=](lease<pathmap::write_zipper_tracked<V>>& l) {
-            auto w = l.take(); // the zipper, exactly once
-            w->set_val(r.values);
-            self->request(coordinator, 10s, release_atom::value, make_lease(std::move(*w)))
-              .then(
-                [=](bool) {
-                  // An O(1) snapshot of the map, to read from here.
-                  self->request(coordinator, 10s, snapshot_atom::value)
-                    .then(
-                      [=](map_snapshot<V>& s) {
-                        std::cout << "out/42 = " << *s.map.get_val_at("out/42")
-                                  << ", total = " << *s.map.get_val_at("total") << ", "
-                                  << s.map.val_count() << " values in the map\n";
-                        self->quit();
-                      },
-                      fail);
-                },
-                fail);
-          },
-          fail);
-    },
-    fail);
+  self->request(c, 10s, std::move(copy))
+    .then(
+      [=](const job_report& r) {
+        std::cout << "copied " << r.values << " values in " << r.tasks << " tasks on "
+                  << r.workers.size() << " workers\n";
+        write_total(self, c, r.values);
+      },
+      on_error(self));
   return {};
 }
 

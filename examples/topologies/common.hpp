@@ -32,9 +32,8 @@ caf::expected<actors::job_report> run_job(caf::actor_system& sys,
                                           actors::job<value> j, const options& o);
 
 /// The coordinator's map, through an O(1) snapshot.
-caf::expected<path_map<value>> snapshot(caf::actor_system& sys,
-                                        const actors::coordinator_actor<value>& c,
-                                        const options& o);
+caf::expected<path_map<value>>
+snapshot(caf::actor_system& sys, const actors::coordinator_actor<value>& c, const options& o);
 
 /// The pipeline's and the query's own message types (registered by register_types).
 void register_pipeline_types(caf::actor_system_config& cfg);

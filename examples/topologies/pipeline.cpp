@@ -57,8 +57,7 @@ value stage_fn(std::uint32_t stage, value v) {
   return 3 * v + stage;
 }
 
-stage_actor::behavior_type stage(stage_actor::pointer self, std::uint32_t index,
-                                 stage_actor next) {
+stage_actor::behavior_type stage(stage_actor::pointer self, std::uint32_t index, stage_actor next) {
   return {
     [=](batch& b) -> caf::result<batch_done> {
       auto w = b.work.take();
@@ -101,9 +100,12 @@ struct driver_state {
   static inline const char* name = "pathmap.pipeline.driver";
 };
 
-driver_actor::behavior_type driver(driver_actor::stateful_pointer<driver_state> self,
-                                   actors::coordinator_actor<value> coordinator, stage_actor first,
-                                   std::uint32_t batches, caf::timespan timeout,
+// The driver keeps state across messages; tsan_visible lets ThreadSanitizer see CAF hand it
+// from one scheduler thread to the next (pathmap/actors/tsan_visible.hpp). No cost otherwise.
+using driver_self = actors::tsan_visible<driver_actor::stateful_base<driver_state>>*;
+
+driver_actor::behavior_type driver(driver_self self, actors::coordinator_actor<value> coordinator,
+                                   stage_actor first, std::uint32_t batches, caf::timespan timeout,
                                    progress* live) {
   return {
     [=](run_atom) -> caf::typed_response_promise<std::uint64_t> {
@@ -180,8 +182,7 @@ caf::expected<result> run_pipeline(caf::actor_system& sys, const options& o) {
   {
     caf::scoped_actor self{sys};
     self->request(d, o.timeout, run_atom::value)
-      .receive([&](std::uint64_t n) { values = n; },
-               [&](caf::error& e) { values = std::move(e); });
+      .receive([&](std::uint64_t n) { values = n; }, [&](caf::error& e) { values = std::move(e); });
   }
   double seconds = detail::seconds_since(t0);
   if (!values) {

@@ -34,8 +34,8 @@ caf::expected<result> run(caf::actor_system& sys, const std::string& name, const
     return run_pipeline(sys, opts);
   if (name == "query")
     return run_query(sys, opts);
-  return caf::make_error(caf::sec::invalid_argument, "unknown topology '" + name +
-                                                       "' (copy, wordcount, pipeline, query)");
+  return caf::make_error(caf::sec::invalid_argument,
+                         "unknown topology '" + name + "' (copy, wordcount, pipeline, query)");
 }
 
 path_map<value> seed_input(std::uint64_t elements, std::uint32_t parts) {
@@ -146,9 +146,8 @@ caf::expected<actors::job_report> run_job(caf::actor_system& sys,
   return res;
 }
 
-caf::expected<path_map<value>> snapshot(caf::actor_system& sys,
-                                        const actors::coordinator_actor<value>& c,
-                                        const options& o) {
+caf::expected<path_map<value>>
+snapshot(caf::actor_system& sys, const actors::coordinator_actor<value>& c, const options& o) {
   caf::expected<path_map<value>> res = caf::sec::invalid_argument;
   caf::scoped_actor self{sys};
   self->request(c, o.timeout, actors::snapshot_atom::value)

@@ -106,8 +106,8 @@ caf::expected<result> run_wordcount(caf::actor_system& sys, const options& o) {
   {
     std::array<std::uint64_t, 4> words{};
     for (auto& line : *lines)
-      words[static_cast<std::uint8_t>(line[0]) >> 6] |= std::uint64_t{1}
-                                                         << (static_cast<std::uint8_t>(line[0]) & 63);
+      words[static_cast<std::uint8_t>(line[0]) >> 6]
+        |= std::uint64_t{1} << (static_cast<std::uint8_t>(line[0]) & 63);
     first_bytes = byte_mask{words};
   }
   actors::coordinator_config cc;
@@ -118,15 +118,14 @@ caf::expected<result> run_wordcount(caf::actor_system& sys, const options& o) {
   jo.task_timeout = o.timeout;
   std::vector<actors::task_spec> map_tasks;
   for (std::uint32_t c = 0; c < chunks; ++c)
-    map_tasks.push_back(actors::task_spec{{'t', 'e', 'x', 't', static_cast<std::uint8_t>(c)},
-                                          {'c', 'o', 'u', 'n', 't', 's',
-                                           static_cast<std::uint8_t>(c)}});
+    map_tasks.push_back(
+      actors::task_spec{{'t', 'e', 'x', 't', static_cast<std::uint8_t>(c)},
+                        {'c', 'o', 'u', 'n', 't', 's', static_cast<std::uint8_t>(c)}});
   std::vector<actors::task_spec> reduce_tasks;
   for (int b = 0; b < 256; ++b)
     if (first_bytes.test(static_cast<std::uint8_t>(b)))
-      reduce_tasks.push_back(actors::task_spec{{'c', 'o', 'u', 'n', 't', 's'},
-                                               {'t', 'o', 't', 'a', 'l',
-                                                static_cast<std::uint8_t>(b)}});
+      reduce_tasks.push_back(actors::task_spec{
+        {'c', 'o', 'u', 'n', 't', 's'}, {'t', 'o', 't', 'a', 'l', static_cast<std::uint8_t>(b)}});
   if (o.live != nullptr)
     o.live->total = map_tasks.size() + reduce_tasks.size();
   auto stop = [&] { caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown); };

@@ -25,24 +25,24 @@
 #undef CAF_MESSAGE
 
 #define CAF_CHECK(...) CHECK(static_cast<bool>(__VA_ARGS__))
-#define CAF_CHECK_FUNC(func, x_expr, y_expr)                                                   \
-  do {                                                                                         \
-    func comparator;                                                                           \
-    auto&& x_val___ = x_expr;                                                                  \
-    auto&& y_val___ = y_expr;                                                                  \
-    CHECK_MESSAGE(comparator(x_val___, y_val___),                                              \
-                  #x_expr " vs " #y_expr ": " << caf::deep_to_string(x_val___) << " vs "       \
-                                              << caf::deep_to_string(y_val___));               \
+#define CAF_CHECK_FUNC(func, x_expr, y_expr)                                                       \
+  do {                                                                                             \
+    func comparator;                                                                               \
+    auto&& x_val___ = x_expr;                                                                      \
+    auto&& y_val___ = y_expr;                                                                      \
+    CHECK_MESSAGE(comparator(x_val___, y_val___), #x_expr " vs " #y_expr ": "                      \
+                                                    << caf::deep_to_string(x_val___) << " vs "     \
+                                                    << caf::deep_to_string(y_val___));             \
   } while (false)
 #define CAF_REQUIRE(...) REQUIRE(static_cast<bool>(__VA_ARGS__))
-#define CAF_REQUIRE_FUNC(func, x_expr, y_expr)                                                 \
-  do {                                                                                         \
-    func comparator;                                                                           \
-    auto&& x_val___ = x_expr;                                                                  \
-    auto&& y_val___ = y_expr;                                                                  \
-    REQUIRE_MESSAGE(comparator(x_val___, y_val___),                                            \
-                    #x_expr " vs " #y_expr ": " << caf::deep_to_string(x_val___) << " vs "     \
-                                                << caf::deep_to_string(y_val___));             \
+#define CAF_REQUIRE_FUNC(func, x_expr, y_expr)                                                     \
+  do {                                                                                             \
+    func comparator;                                                                               \
+    auto&& x_val___ = x_expr;                                                                      \
+    auto&& y_val___ = y_expr;                                                                      \
+    REQUIRE_MESSAGE(comparator(x_val___, y_val___), #x_expr " vs " #y_expr ": "                    \
+                                                      << caf::deep_to_string(x_val___) << " vs "   \
+                                                      << caf::deep_to_string(y_val___));           \
   } while (false)
 #define CAF_FAIL(msg) FAIL(msg)
 #define CAF_MESSAGE(msg) static_cast<void>(0)

@@ -166,9 +166,7 @@ worker_actor<V>::behavior_type test_worker(test_worker_actor self, int id,
 // -- fixture -----------------------------------------------------------------------------------
 
 struct test_config : caf::actor_system_config {
-  test_config() {
-    register_types(*this);
-  }
+  test_config() { register_types(*this); }
 };
 
 struct fixture : test_coordinator_fixture<test_config> {
@@ -206,8 +204,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     caf::expected<T> result = caf::make_error(caf::sec::invalid_argument, "no reply");
     auto rh = self->request(h, caf::infinite, std::forward<Ts>(xs)...);
     run();
-    rh.receive([&](T& x) { result = std::move(x); },
-               [&](caf::error& e) { result = std::move(e); });
+    rh.receive([&](T& x) { result = std::move(x); }, [&](caf::error& e) { result = std::move(e); });
     return result;
   }
 
@@ -265,7 +262,8 @@ TEST_CASE("racing takes on copies of one lease: exactly one wins") {
   }
 }
 
-TEST_CASE("an untaken lease releases its zipper's lock when the last handle dies on another thread") {
+TEST_CASE(
+  "an untaken lease releases its zipper's lock when the last handle dies on another thread") {
   path_map<V> m = seed_map(2, 4);
   auto head = m.zipper_head();
   auto w = head.write_zipper_at_exclusive_path(p("out"));
@@ -375,9 +373,9 @@ TEST_CASE_FIXTURE(fixture, "a split job balances heavy children into tasks of si
   path_map<V> input;
   // "a" holds 1,024 values in 4 children of 256; "b" and "c" hold 16 each.
   for (std::uint64_t i = 0; i < 1024; ++i)
-    input.set_val_at(cat(p("in"), {'a', static_cast<std::uint8_t>(i / 256),
-                                   static_cast<std::uint8_t>(i % 256)}),
-                     i);
+    input.set_val_at(
+      cat(p("in"), {'a', static_cast<std::uint8_t>(i / 256), static_cast<std::uint8_t>(i % 256)}),
+      i);
   for (std::uint64_t i = 0; i < 16; ++i) {
     input.set_val_at(cat(p("in"), {'b', static_cast<std::uint8_t>(i)}), i);
     input.set_val_at(cat(p("in"), {'c', static_cast<std::uint8_t>(i)}), i);
@@ -521,6 +519,27 @@ TEST_CASE_FIXTURE(fixture, "when every worker dies the job fails with no_workers
   REQUIRE(n);
   CHECK(*n == 1);
   CHECK(ask<job_report>(c, job<V>::explicit_tasks(copy_values<V>(), seed_tasks(4))));
+}
+
+TEST_CASE_FIXTURE(fixture, "an operation that keeps its destination zipper fails its attempt; "
+                           "what it writes later never reaches the map") {
+  auto input = seed_map(2, 4);
+  auto c = coordinator(input, {worker(0)}, 1);
+  auto kept = std::make_shared<std::vector<writer>>();
+  auto keeper = operation<V>("keeper", [kept](reader&, writer& w) -> std::uint64_t {
+    kept->push_back(std::move(w));
+    return 0;
+  });
+  job_options o;
+  o.max_retries = 1;
+  auto rep = ask<job_report>(c, job<V>::explicit_tasks(keeper, seed_tasks(2), o));
+  REQUIRE_FALSE(rep);
+  CHECK(has_code(rep.error(), error_code::task_failed));
+  auto text = sys.render(rep.error());
+  CHECK_MESSAGE(text.find("must not keep its zippers") != std::string::npos, text);
+  REQUIRE_FALSE(kept->empty());
+  kept->front().set_val(7);
+  CHECK(same(snapshot(c), input));
 }
 
 // -- refusals ------------------------------------------------------------------------------------

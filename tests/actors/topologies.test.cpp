@@ -40,9 +40,7 @@ std::uint64_t scaled(std::uint64_t n) {
 
 struct system_fixture {
   struct config : caf::actor_system_config {
-    config() {
-      pt::register_types(*this);
-    }
+    config() { pt::register_types(*this); }
   };
   config cfg;
   caf::actor_system sys{cfg};
@@ -67,9 +65,7 @@ struct word_file {
       out << w << '\n';
     }
   }
-  ~word_file() {
-    std::remove(name.c_str());
-  }
+  ~word_file() { std::remove(name.c_str()); }
 };
 
 void check(const caf::expected<pt::result>& r, caf::actor_system& sys) {
@@ -147,8 +143,9 @@ struct flaky_state {
 enum class flaw { throws_first, hangs_first, errors_often };
 
 /// A worker with a flaw; otherwise the standard worker.
-worker_actor<V>::behavior_type flaky(worker_actor<V>::stateful_pointer<flaky_state> self, flaw f,
-                                     std::shared_ptr<std::atomic<int>> seen) {
+worker_actor<V>::behavior_type
+flaky(tsan_visible<worker_actor<V>::stateful_base<flaky_state>>* self, flaw f,
+      std::shared_ptr<std::atomic<int>> seen) {
   return {
     [=](task<V>& t) -> caf::result<task_done> {
       int n = (*seen)++;
@@ -224,7 +221,8 @@ TEST_CASE_FIXTURE(system_fixture, "a coordinator that terminates answers the job
   auto c = spawn_coordinator<V>(sys, input, {w});
   std::vector<task_spec> ts{{{'i', 'n', 0}, {'o', 'u', 't', 0}}};
   caf::scoped_actor self{sys};
-  auto rh = self->request(c, std::chrono::seconds(30), job<V>::explicit_tasks(copy_values<V>(), ts));
+  auto rh = self->request(c, std::chrono::seconds(30),
+                          job<V>::explicit_tasks(copy_values<V>(), ts));
   // Let the job reach the hanging worker, then stop the coordinator.
   while (hang->load() == 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

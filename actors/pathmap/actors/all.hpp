@@ -10,6 +10,7 @@
 /// - `worker.hpp`      `worker_actor<V>`, `spawn_worker`
 /// - `coordinator.hpp` `coordinator_actor<V>`, `spawn_coordinator`
 /// - `runtime.hpp`     `register_types(cfg)`: the one call an embedding application makes
+/// - `tsan_visible.hpp` `tsan_visible<Impl>`: stateful actors under ThreadSanitizer
 
 #include "pathmap/actors/coordinator.hpp"
 #include "pathmap/actors/error.hpp"
@@ -18,4 +19,5 @@
 #include "pathmap/actors/operation.hpp"
 #include "pathmap/actors/operations.hpp"
 #include "pathmap/actors/runtime.hpp"
+#include "pathmap/actors/tsan_visible.hpp"
 #include "pathmap/actors/worker.hpp"

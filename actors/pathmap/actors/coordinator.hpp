@@ -11,8 +11,8 @@
 /// | `job<V>`                                  | `job_report` once every task completed |
 /// | `read_atom, path`                         | `lease<read_zipper_tracked<V>>`        |
 /// | `write_atom, path`                        | `lease<write_zipper_tracked<V>>`       |
-/// | `release_atom, lease<write_zipper_tracked<V>>` | `bool` (true: a dangling path was pruned or nothing to do) |
-/// | `snapshot_atom`                           | `map_snapshot<V>` (O(1) copy)          |
+/// | `release_atom, lease<write_zipper_tracked<V>>` | `bool` (true: a dangling path was pruned or
+/// nothing to do) | | `snapshot_atom`                           | `map_snapshot<V>` (O(1) copy) |
 /// | `stats_atom`                              | `coordinator_stats`                    |
 /// | `add_atom, std::vector<worker_actor<V>>`  | `std::uint32_t` live workers           |
 ///
@@ -73,15 +73,13 @@ namespace pathmap::actors {
 template <class V>
 using coordinator_actor = caf::typed_actor<
   typename caf::replies_to<job<V>>::template with<job_report>,
-  typename caf::replies_to<read_atom, pathmap::path>::template with<
-    lease<read_zipper_tracked<V>>>,
-  typename caf::replies_to<write_atom, pathmap::path>::template with<
-    lease<write_zipper_tracked<V>>>,
+  typename caf::replies_to<read_atom, pathmap::path>::template with<lease<read_zipper_tracked<V>>>,
+  typename caf::replies_to<write_atom,
+                           pathmap::path>::template with<lease<write_zipper_tracked<V>>>,
   typename caf::replies_to<release_atom, lease<write_zipper_tracked<V>>>::template with<bool>,
   typename caf::replies_to<snapshot_atom>::template with<map_snapshot<V>>,
   typename caf::replies_to<stats_atom>::template with<coordinator_stats>,
-  typename caf::replies_to<add_atom, std::vector<worker_actor<V>>>::template with<
-    std::uint32_t>>;
+  typename caf::replies_to<add_atom, std::vector<worker_actor<V>>>::template with<std::uint32_t>>;
 
 /// How a coordinator runs.
 struct coordinator_config {

@@ -35,6 +35,7 @@
 #include "pathmap/actors/coordinator.hpp"
 #include "pathmap/actors/detail/render_path.hpp"
 #include "pathmap/actors/detail/staging.hpp"
+#include "pathmap/actors/tsan_visible.hpp"
 #include "pathmap/actors/worker_impl.hpp"
 #include "pathmap/zipper_head.hpp"
 
@@ -45,13 +46,21 @@ class coordinator_state {
 public:
   using reader = read_zipper_tracked<V>;
   using writer = write_zipper_tracked<V>;
-  using self_pointer =
-    typename coordinator_actor<V>::template stateful_pointer<coordinator_state<V>>;
+  using self_pointer
+    = tsan_visible<typename coordinator_actor<V>::template stateful_base<coordinator_state<V>>>*;
   using clock = std::chrono::steady_clock;
 
   static inline const char* name = "pathmap.coordinator";
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  /// Orders paths like the map does (also keeps g++ 12 from a false -Wstringop-overread in
+  /// std::vector's operator<=>).
+  struct path_less {
+    bool operator()(const pathmap::path& a, const pathmap::path& b) const noexcept {
+      return path_view{a} < path_view{b};
+    }
+  };
 
   // -- types --------------------------------------------------------------------------------
 
@@ -184,8 +193,8 @@ public:
     for (auto& a : outstanding)
       fail_attempt(a, w, reason, charged && same_attempt(a, *charged));
     if (live_workers() == 0)
-      fail_all_jobs(caf::make_error(error_code::no_workers,
-                                    "no live worker left to run the job's tasks"));
+      fail_all_jobs(
+        caf::make_error(error_code::no_workers, "no live worker left to run the job's tasks"));
   }
 
   bool is_outstanding(std::size_t w, const attempt_id& a) const {
@@ -215,14 +224,13 @@ public:
   caf::error split(const split_spec& spec, std::vector<task_spec>& out) {
     auto r = head->read_zipper_at_path(spec.source);
     if (!r)
-      return caf::make_error(error_code::conflict, "split source " + render_path(spec.source) +
-                                                     ": " + r.error().to_string());
+      return caf::make_error(error_code::conflict, "split source " + render_path(spec.source) + ": "
+                                                     + r.error().to_string());
     reader& z = *r;
     std::uint64_t total = z.val_count();
     if (total == 0)
-      return caf::make_error(error_code::invalid_job, "split source " +
-                                                        render_path(spec.source) +
-                                                        " holds no values");
+      return caf::make_error(error_code::invalid_job,
+                             "split source " + render_path(spec.source) + " holds no values");
     std::uint64_t want = spec.tasks != 0 ? spec.tasks : 4u * std::max(1u, live_workers());
     std::uint64_t target = std::max<std::uint64_t>(1, (total + want - 1) / want);
     std::uint64_t max_pieces = std::max<std::uint64_t>(64, want * 64);
@@ -265,9 +273,8 @@ public:
       done.push_back(heap.top());
       heap.pop();
     }
-    std::sort(done.begin(), done.end(), [](const piece& a, const piece& b) {
-      return path_view{a.rel} < path_view{b.rel};
-    });
+    std::sort(done.begin(), done.end(),
+              [](const piece& a, const piece& b) { return path_view{a.rel} < path_view{b.rel}; });
     for (auto& p : done) {
       task_spec t;
       t.source = spec.source;
@@ -316,7 +323,7 @@ public:
     j.tasks.resize(specs.size());
     // Destinations first: the head reports overlaps among them as conflicts with our own
     // writers, which `dest_index` recognizes.
-    std::map<pathmap::path, std::size_t> dest_index;
+    std::map<pathmap::path, std::size_t, path_less> dest_index;
     for (std::size_t i = 0; i < specs.size(); ++i) {
       auto& t = j.tasks[i];
       t.spec = std::move(specs[i]);
@@ -357,18 +364,17 @@ public:
     return rp;
   }
 
-  caf::error region_error(std::size_t i, const char* what, const pathmap::path& p,
-                          const conflict& c, const std::map<pathmap::path, std::size_t>& ours,
-                          const job_entry& j) {
+  caf::error
+  region_error(std::size_t i, const char* what, const pathmap::path& p, const conflict& c,
+               const std::map<pathmap::path, std::size_t, path_less>& ours, const job_entry& j) {
     auto hit = ours.find(c.path().to_path());
     if (hit != ours.end())
       return caf::make_error(error_code::overlapping_regions,
-                             "task " + std::to_string(i) + " " + what + " " + render_path(p) +
-                               " overlaps task " + std::to_string(hit->second) +
-                               " destination " +
-                               render_path(j.tasks[hit->second].spec.destination));
-    return caf::make_error(error_code::conflict, "task " + std::to_string(i) + " " + what + " " +
-                                                   render_path(p) + ": " + c.to_string());
+                             "task " + std::to_string(i) + " " + what + " " + render_path(p)
+                               + " overlaps task " + std::to_string(hit->second) + " destination "
+                               + render_path(j.tasks[hit->second].spec.destination));
+    return caf::make_error(error_code::conflict, "task " + std::to_string(i) + " " + what + " "
+                                                   + render_path(p) + ": " + c.to_string());
   }
 
   // -- jobs: dispatch -------------------------------------------------------------------------
@@ -466,6 +472,17 @@ public:
     forget_outstanding(w, a);
     job_entry* j = nullptr;
     if (task_entry* t = running_task(a, &j)) {
+      if (!staging_released(t->staging)) {
+        // The worker replied while something still holds the destination zipper: its
+        // content is not final. Count it as a failed attempt.
+        fail_attempt(a, w,
+                     caf::make_error(error_code::operation_failed,
+                                     "the worker replied before dropping the destination "
+                                     "zipper (an operation must not keep its zippers)"),
+                     true);
+        dispatch();
+        return;
+      }
       t->dest->graft_map(take_staging_content(t->staging));
       t->staging = {};
       t->status = task_status::done;
@@ -537,13 +554,12 @@ public:
     if (charge) {
       t->last_failed = w;
       if (++t->charged > j->options.max_retries) {
-        fail_job(a.job, caf::make_error(
-                          error_code::task_failed,
-                          "task " + std::to_string(a.index) + " (" +
-                            render_path(t->spec.source) + " -> " +
-                            render_path(t->spec.destination) + ") failed " +
-                            std::to_string(t->charged) + " time(s); last error: " +
-                            to_string(reason)));
+        fail_job(a.job, caf::make_error(error_code::task_failed,
+                                        "task " + std::to_string(a.index) + " ("
+                                          + render_path(t->spec.source) + " -> "
+                                          + render_path(t->spec.destination) + ") failed "
+                                          + std::to_string(t->charged)
+                                          + " time(s); last error: " + to_string(reason)));
         return;
       }
     }
@@ -657,9 +673,7 @@ coordinator_behavior(typename coordinator_state<V>::self_pointer self, path_map<
   using read_lease = lease<read_zipper_tracked<V>>;
   using write_lease = lease<write_zipper_tracked<V>>;
   return {
-    [self](job<V>& j) -> caf::typed_response_promise<job_report> {
-      return self->state.start(j);
-    },
+    [self](job<V>& j) -> caf::typed_response_promise<job_report> { return self->state.start(j); },
     [self](read_atom, const pathmap::path& p) -> caf::result<read_lease> {
       auto r = self->state.head->read_zipper_at_path(p);
       if (!r)

@@ -73,8 +73,7 @@ public:
     if (!slot_)
       return caf::make_error(error_code::empty_lease, "lease::take on an empty lease");
     if (slot_->taken.exchange(true, std::memory_order_acq_rel))
-      return caf::make_error(error_code::lease_taken,
-                             "lease::take: the zipper was taken already");
+      return caf::make_error(error_code::lease_taken, "lease::take: the zipper was taken already");
     Z z = std::move(*slot_->value);
     slot_->value.reset();
     return z;
@@ -89,9 +88,7 @@ public:
 
   /// Whether some copy has taken the object (a snapshot: another thread may take it at any
   /// moment). True for an empty lease.
-  bool taken() const noexcept {
-    return !slot_ || slot_->taken.load(std::memory_order_acquire);
-  }
+  bool taken() const noexcept { return !slot_ || slot_->taken.load(std::memory_order_acquire); }
 
   /// The number of handles sharing the slot (for tests and diagnostics).
   long use_count() const noexcept { return slot_.use_count(); }
@@ -105,8 +102,13 @@ public:
   }
 
 private:
+  // `taken` publishes `value`: the constructor's release store pairs with the acquire in
+  // take() and in the destructor, whichever thread they run on.
   struct slot {
-    explicit slot(Z z) : value(std::move(z)) {}
+    explicit slot(Z z) : value(std::move(z)) { taken.store(false, std::memory_order_release); }
+    ~slot() { static_cast<void>(taken.load(std::memory_order_acquire)); }
+    slot(const slot&) = delete;
+    slot& operator=(const slot&) = delete;
     std::atomic<bool> taken{false};
     std::optional<Z> value;
   };

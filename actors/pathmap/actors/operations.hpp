@@ -94,17 +94,17 @@ operation<V> count_values() {
 /// source's values, starting at `init`.
 template <class V, class F>
 operation<V> aggregate_values(V init, F f, std::string name = "aggregate") {
-  return operation<V>(std::move(name), [init = std::move(init), f = std::move(f)](
-                                         read_zipper_tracked<V>& src,
-                                         write_zipper_tracked<V>& dst) {
-    V acc = init;
-    std::uint64_t n = for_each_value(src, [&](path_view p, const V& v) {
-      acc = f(std::move(acc), p, v);
-    });
-    dst.reset();
-    dst.set_val(std::move(acc));
-    return n;
-  });
+  return operation<V>(std::move(name),
+                      [init = std::move(init), f = std::move(f)](read_zipper_tracked<V>& src,
+                                                                 write_zipper_tracked<V>& dst) {
+                        V acc = init;
+                        std::uint64_t n = for_each_value(src, [&](path_view p, const V& v) {
+                          acc = f(std::move(acc), p, v);
+                        });
+                        dst.reset();
+                        dst.set_val(std::move(acc));
+                        return n;
+                      });
 }
 
 } // namespace pathmap::actors

@@ -13,11 +13,12 @@
 ///
 /// Both kinds carry no lock, so they may be dropped on any thread at any time.
 
+#include <atomic>
 #include <optional>
 #include <utility>
 
-#include "pathmap/path_map.hpp" // first: the tracked zipper headers need it
 #include "pathmap/detail/head_ops.hpp"
+#include "pathmap/path_map.hpp" // first: the tracked zipper headers need it
 #include "pathmap/read_zipper_tracked.hpp"
 #include "pathmap/write_zipper_tracked.hpp"
 
@@ -39,12 +40,19 @@ write_zipper_tracked<V> staging_writer(const pathmap::detail::cell_ref<V>& cell,
   return write_zipper_tracked<V>(cell, at, std::nullopt);
 }
 
-/// Moves the cell's content out as a map (the cell is left empty). Call it only once the
-/// staging writer is gone.
+/// True when nobody but `cell`'s owner holds the cell any more (the staging writer is gone).
+/// The acquire load pairs with the release in the writer's drop of its reference, so the
+/// writer's work is visible afterwards.
+template <class V>
+bool staging_released(const pathmap::detail::cell_ref<V>& cell) {
+  return cell->rc.load(std::memory_order_acquire) == 1;
+}
+
+/// Moves the cell's content out as a map (the cell is left empty). Call it only once
+/// `staging_released(cell)`.
 template <class V>
 path_map<V> take_staging_content(const pathmap::detail::cell_ref<V>& cell) {
   auto child = std::move(cell->child);
-  cell->child = {};
   std::optional<V> val = std::move(cell->val);
   cell->val.reset();
   return path_map<V>::from_parts(std::move(child), std::move(val));
@@ -54,8 +62,7 @@ path_map<V> take_staging_content(const pathmap::detail::cell_ref<V>& cell) {
 template <class V>
 read_zipper_tracked<V> detached_reader(const path_map<V>& content, path_view at) {
   auto parts = path_map<V>(content).into_parts();
-  return read_zipper_tracked<V>(std::move(parts.first), std::move(parts.second), at,
-                                std::nullopt);
+  return read_zipper_tracked<V>(std::move(parts.first), std::move(parts.second), at, std::nullopt);
 }
 
 } // namespace pathmap::actors::detail

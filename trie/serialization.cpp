@@ -355,7 +355,9 @@ bool input::refill() {
         s.stream_end = true;
         break;
       case Z_BUF_ERROR: // no progress possible: out of input
-        if (s.source_done && s.zs.avail_in == 0)
+        if (s.zs.avail_in != 0)
+          return fail(errc::corrupt_stream); // cannot happen with room to write; never spin
+        if (s.source_done)
           return fail(errc::truncated);
         break;
       case Z_MEM_ERROR:
@@ -418,7 +420,7 @@ bool input::get_u32le(std::uint32_t& v) {
 bool input::get_varint(std::uint64_t& v) {
   v = 0;
   for (int i = 0; i < 10; ++i) {
-    std::uint8_t b;
+    std::uint8_t b = 0;
     if (!get(b))
       return fail(errc::truncated);
     if (i == 9 && b > 1)
@@ -585,7 +587,7 @@ bool map_reader::header(std::string_view codec_name) {
 }
 
 int map_reader::root() {
-  std::uint8_t b;
+  std::uint8_t b = 0;
   if (!in_.get(b))
     return in_.fail(errc::truncated), -1;
   if (b > 1)
@@ -594,7 +596,7 @@ int map_reader::root() {
 }
 
 int map_reader::next() {
-  std::uint8_t kind;
+  std::uint8_t kind = 0;
   if (!in_.get(kind))
     return in_.fail(errc::truncated), -1;
   if (kind == rec_end)

@@ -21,6 +21,10 @@
 /// the crate never writes, becomes the focus value). `for_each_deserialized_path` streams the
 /// paths without building a map.
 ///
+/// Compatibility: the records, their order and the zlib parameters are the crate's, so each
+/// side reads the other's files. With the same zlib, our output is byte-identical to Python's
+/// `zlib.compress(records, 7)` (tests/serialization/paths_interop.py checks it); the crate
+/// links zlib-ng, whose compressed bytes differ from zlib's but decode to the same records.
 /// Where this reader is stricter than the crate's (which silently accepts these): an empty
 /// input, a zlib stream that ends early, a record cut off by the end of the stream, and bytes
 /// after the end of the stream in a memory input are errors. Anything the crate writes reads.
@@ -54,10 +58,11 @@
 /// exactly the same paths, values and structure (`path_exists_at`, `is_empty`, the root value).
 /// Sharing between subtries is not recorded: a subtrie grafted at k places is written k times.
 ///
-/// The encoding is canonical: a decoder rejects anything the encoder would not write (records
-/// out of order or repeated, `keep` shorter than the true shared prefix, a record below a
-/// dangling path, non-minimal varints, unknown kinds or flags), then checks the count and the
-/// CRC, so a corrupted file fails with an error rather than decoding to a different map.
+/// The uncompressed encoding is canonical: a decoder rejects anything the encoder would not
+/// write (records out of order or repeated, `keep` shorter than the true shared prefix, a
+/// record below a dangling path, non-minimal varints, unknown kinds or flags), then checks the
+/// count and the CRC, so a corrupted file fails with an error rather than decoding to a
+/// different map.
 ///
 /// Values go through a *codec*: an object with `name()`, `encode(value_writer&, const V&)` and
 /// `decode(value_reader&) -> std::optional<V>`. `value_codec<V>` is built in for integers
@@ -183,7 +188,7 @@ public:
   bool get_bytes(void* p, std::size_t n) { return in_.read(p, n); }
   bool get_varint(std::uint64_t& v) { return in_.get_varint(v); }
   bool get_zigzag(std::int64_t& v) {
-    std::uint64_t u;
+    std::uint64_t u = 0;
     if (!get_varint(u))
       return false;
     v = static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
@@ -193,7 +198,7 @@ public:
   /// to `s` as they arrive.
   template <class String>
   bool get_string(String& s) {
-    std::uint64_t n;
+    std::uint64_t n = 0;
     if (!get_varint(n))
       return false;
     if (n > in_.limits().max_value_len)
@@ -236,13 +241,13 @@ requires(
   }
   std::optional<T> decode(value_reader& r) const {
     if constexpr (std::is_signed_v<T>) {
-      std::int64_t v;
+      std::int64_t v = 0;
       if (!r.get_zigzag(v) || v < std::numeric_limits<T>::min()
           || v > std::numeric_limits<T>::max())
         return std::nullopt;
       return static_cast<T>(v);
     } else {
-      std::uint64_t v;
+      std::uint64_t v = 0;
       if (!r.get_varint(v) || v > std::numeric_limits<T>::max())
         return std::nullopt;
       return static_cast<T>(v);
@@ -256,7 +261,7 @@ struct value_codec<bool> {
   static constexpr std::string_view name() noexcept { return "bool"; }
   void encode(value_writer& w, const bool& v) const { w.put_byte(v ? 1 : 0); }
   std::optional<bool> decode(value_reader& r) const {
-    std::uint8_t b;
+    std::uint8_t b = 0;
     if (!r.get_byte(b) || b > 1)
       return std::nullopt;
     return b == 1;

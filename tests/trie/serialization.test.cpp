@@ -1,6 +1,7 @@
 // Serialization: the crate's `.paths` format and the map format (pathmap/serialization.hpp).
 #include "pathmap/serialization.hpp"
 
+#include "pathmap/zipper_head.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -412,6 +413,36 @@ TEST_CASE("serializing appends to a vector and leaves it as it was on error") {
   CHECK(buf2 == bytes_t{7});
 }
 
+TEST_CASE("serialization reads from tracked readers and grafts into zipper_head writers") {
+  path_map<int> m;
+  m.set_val_at("src/a", 1);
+  m.set_val_at("src/b", 2);
+  m.create_path("src/c");
+  bytes_t pbuf, mbuf;
+  {
+    auto head = m.zipper_head();
+    auto rz = head.read_zipper_at_path("src");
+    REQUIRE(rz);
+    REQUIRE(serialize_paths(*rz, pbuf));
+    REQUIRE(serialize_map(*rz, mbuf));
+    auto wz = head.write_zipper_at_exclusive_path("dst");
+    REQUIRE(wz);
+    REQUIRE(deserialize_map(*wz, mbuf));
+    auto wz2 = head.write_zipper_at_exclusive_path("dsu");
+    REQUIRE(wz2);
+    REQUIRE(deserialize_paths(*wz2, pbuf, 9));
+    // A failed decode leaves the writer's region alone.
+    auto bad = deserialize_map(*wz2, bytes_t{'P', 'M', 'A', 'P', 9, 0, 0});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error() == errc::unsupported_version);
+  }
+  CHECK(pathmap_test::items(m)
+        == std::vector<std::pair<std::string, int>>{
+          {"dst/a", 1}, {"dst/b", 2}, {"dsu/a", 9}, {"dsu/b", 9}, {"src/a", 1}, {"src/b", 2}});
+  CHECK(m.path_exists_at("dst/c"));
+  CHECK_FALSE(m.path_exists_at("dsu/c")); // .paths carries values only
+}
+
 // -- map format -----------------------------------------------------------------------------------
 
 TEST_CASE("the map format round-trips values, the root value and dangling paths exactly") {
@@ -560,7 +591,7 @@ struct point_codec {
     w.put_string(p.name);
   }
   std::optional<pathmap_test::point> decode(value_reader& r) const {
-    std::int64_t x;
+    std::int64_t x = 0;
     pathmap_test::point p;
     if (!r.get_zigzag(x) || !r.get_string(p.name))
       return std::nullopt;

@@ -8,7 +8,8 @@
 
 namespace pathmap::actors {
 
-template typename worker_actor<std::uint64_t>::behavior_type worker_behavior<std::uint64_t>();
+template typename worker_actor<std::uint64_t>::behavior_type
+  worker_behavior<std::uint64_t>(worker_pointer<std::uint64_t>);
 template worker_actor<std::uint64_t> spawn_worker<std::uint64_t>(caf::actor_system&);
 template caf::expected<task_done> run_task<std::uint64_t>(task<std::uint64_t>&);
 

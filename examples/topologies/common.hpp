@@ -25,8 +25,9 @@ inline double seconds_since(clock::time_point t0) {
 /// `prefix` followed by the 8 big-endian bytes of `i`.
 pathmap::path with_be64(pathmap::path prefix, std::uint64_t i);
 
-/// Sends `j` to `c` and waits for the report. While it waits, and if `o.live` is set, a helper
-/// thread polls the coordinator's statistics and adds the tasks completed to `o.live->done`.
+/// Sends `j` to `c` and waits for the report (`actors::ask`). While it waits, and if `o.live` is
+/// set, a helper thread polls the coordinator's statistics and adds the tasks completed to
+/// `o.live->done`.
 caf::expected<actors::job_report> run_job(caf::actor_system& sys,
                                           const actors::coordinator_actor<value>& c,
                                           actors::job<value> j, const options& o);

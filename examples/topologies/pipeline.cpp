@@ -57,7 +57,8 @@ value stage_fn(std::uint32_t stage, value v) {
   return 3 * v + stage;
 }
 
-stage_actor::behavior_type stage(stage_actor::pointer self, std::uint32_t index, stage_actor next) {
+stage_actor::behavior_type stage(actors::tsan_visible<stage_actor::base>* self, std::uint32_t index,
+                                 stage_actor next) {
   return {
     [=](batch& b) -> caf::result<batch_done> {
       auto w = b.work.take();
@@ -177,13 +178,8 @@ caf::expected<result> run_pipeline(caf::actor_system& sys, const options& o) {
     caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
   };
   // -- the work --
-  caf::expected<std::uint64_t> values = caf::sec::invalid_argument;
   auto t0 = detail::clock::now();
-  {
-    caf::scoped_actor self{sys};
-    self->request(d, o.timeout, run_atom::value)
-      .receive([&](std::uint64_t n) { values = n; }, [&](caf::error& e) { values = std::move(e); });
-  }
+  auto values = actors::ask<std::uint64_t>(sys, d, o.timeout, run_atom::value);
   double seconds = detail::seconds_since(t0);
   if (!values) {
     stop();

@@ -48,7 +48,7 @@ using searcher_actor = caf::typed_actor<caf::replies_to<query>::with<answer>>;
 using gather_atom = caf::atom_constant<caf::atom("pm_gather")>;
 using driver_actor = caf::typed_actor<caf::replies_to<gather_atom>::with<std::vector<answer>>>;
 
-searcher_actor::behavior_type searcher() {
+searcher_actor::behavior_type searcher(actors::tsan_visible<searcher_actor::base>*) {
   return {
     [](query& q) -> caf::result<answer> {
       auto r = q.view.take();
@@ -159,14 +159,8 @@ caf::expected<result> run_query(caf::actor_system& sys, const options& o) {
     caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
   };
   // -- the work --
-  caf::expected<std::vector<answer>> answers = caf::sec::invalid_argument;
   auto t0 = detail::clock::now();
-  {
-    caf::scoped_actor self{sys};
-    self->request(d, o.timeout, gather_atom::value)
-      .receive([&](std::vector<answer>& as) { answers = std::move(as); },
-               [&](caf::error& e) { answers = std::move(e); });
-  }
+  auto answers = actors::ask<std::vector<answer>>(sys, d, o.timeout, gather_atom::value);
   double seconds = detail::seconds_since(t0);
   stop();
   if (!answers)

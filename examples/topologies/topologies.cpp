@@ -109,30 +109,22 @@ caf::expected<actors::job_report> run_job(caf::actor_system& sys,
   if (o.live != nullptr) {
     std::uint64_t base = o.live->done.load();
     poller = std::thread([&, base] {
-      caf::scoped_actor self{sys};
       std::uint64_t first = UINT64_MAX;
       std::unique_lock<std::mutex> guard{mx};
       while (!cv.wait_for(guard, std::chrono::milliseconds(100), [&] { return finished; })) {
         guard.unlock();
-        self->request(c, std::chrono::seconds(5), actors::stats_atom::value)
-          .receive(
-            [&](actors::coordinator_stats& s) {
-              if (first == UINT64_MAX)
-                first = s.tasks_done;
-              o.live->done = base + (s.tasks_done - first);
-            },
-            [](caf::error&) {});
+        auto s = actors::ask<actors::coordinator_stats>(sys, c, std::chrono::seconds(5),
+                                                        actors::stats_atom::value);
+        if (s) {
+          if (first == UINT64_MAX)
+            first = s->tasks_done;
+          o.live->done = base + (s->tasks_done - first);
+        }
         guard.lock();
       }
     });
   }
-  caf::expected<actors::job_report> res = caf::sec::invalid_argument;
-  {
-    caf::scoped_actor self{sys};
-    self->request(c, o.timeout, std::move(j))
-      .receive([&](actors::job_report& r) { res = std::move(r); },
-               [&](caf::error& e) { res = std::move(e); });
-  }
+  auto res = actors::ask<actors::job_report>(sys, c, o.timeout, std::move(j));
   if (poller.joinable()) {
     {
       std::lock_guard<std::mutex> guard{mx};
@@ -148,12 +140,11 @@ caf::expected<actors::job_report> run_job(caf::actor_system& sys,
 
 caf::expected<path_map<value>>
 snapshot(caf::actor_system& sys, const actors::coordinator_actor<value>& c, const options& o) {
-  caf::expected<path_map<value>> res = caf::sec::invalid_argument;
-  caf::scoped_actor self{sys};
-  self->request(c, o.timeout, actors::snapshot_atom::value)
-    .receive([&](actors::map_snapshot<value>& s) { res = std::move(s.map); },
-             [&](caf::error& e) { res = std::move(e); });
-  return res;
+  auto s = actors::ask<actors::map_snapshot<value>>(sys, c, o.timeout,
+                                                    actors::snapshot_atom::value);
+  if (!s)
+    return std::move(s.error());
+  return std::move(s->map);
 }
 
 } // namespace detail

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -186,10 +187,10 @@ TEST_CASE_FIXTURE(system_fixture, "with throwing, hanging and erring workers amo
   o.task_timeout = std::chrono::milliseconds(500);
   o.max_retries = 4;
   auto j = job<V>::split(copy_values<V>(), {'i', 'n'}, {'o', 'u', 't'}, 32, o);
-  caf::scoped_actor self{sys};
-  self->request(c, std::chrono::seconds(60), std::move(j))
-    .receive([&](job_report& r) { CHECK(r.values == input.val_count()); },
-             [&](caf::error& e) { FAIL(sys.render(e)); });
+  // ask() rather than a scoped_actor: its hand-over to this thread is visible to TSan.
+  auto rep = ask<job_report>(sys, c, std::chrono::seconds(60), std::move(j));
+  REQUIRE_MESSAGE(rep, sys.render(rep.error()));
+  CHECK(rep->values == input.val_count());
   pathmap::path_map<V> expected = input;
   {
     auto src = input.read_zipper_at_path("in");
@@ -200,12 +201,12 @@ TEST_CASE_FIXTURE(system_fixture, "with throwing, hanging and erring workers amo
       dst.reset();
     }
   }
-  self->request(c, std::chrono::seconds(60), snapshot_atom::value)
-    .receive([&](map_snapshot<V>& s) { CHECK(pt::same_values(s.map, expected)); },
-             [&](caf::error& e) { FAIL(sys.render(e)); });
-  self->request(c, std::chrono::seconds(60), stats_atom::value)
-    .receive([&](coordinator_stats& s) { CHECK(s.workers_lost >= 1); },
-             [&](caf::error& e) { FAIL(sys.render(e)); });
+  auto snap = ask<map_snapshot<V>>(sys, c, std::chrono::seconds(60), snapshot_atom::value);
+  REQUIRE(snap);
+  CHECK(pt::same_values(snap->map, expected));
+  auto st = ask<coordinator_stats>(sys, c, std::chrono::seconds(60), stats_atom::value);
+  REQUIRE(st);
+  CHECK(st->workers_lost >= 1);
   for (auto& a : all)
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (auto& w : ws)
@@ -220,14 +221,16 @@ TEST_CASE_FIXTURE(system_fixture, "a coordinator that terminates answers the job
   auto w = sys.spawn(flaky, flaw::hangs_first, hang);
   auto c = spawn_coordinator<V>(sys, input, {w});
   std::vector<task_spec> ts{{{'i', 'n', 0}, {'o', 'u', 't', 0}}};
-  caf::scoped_actor self{sys};
-  auto rh = self->request(c, std::chrono::seconds(30),
-                          job<V>::explicit_tasks(copy_values<V>(), ts));
+  auto rep = std::async(std::launch::async, [&] {
+    return ask<job_report>(sys, c, std::chrono::seconds(30),
+                           job<V>::explicit_tasks(copy_values<V>(), ts));
+  });
   // Let the job reach the hanging worker, then stop the coordinator.
   while (hang->load() == 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
-  rh.receive([&](job_report&) { FAIL("a report from a dead coordinator"); },
-             [&](caf::error& e) { CHECK(e == caf::sec::request_receiver_down); });
+  auto got = rep.get();
+  REQUIRE_FALSE(got);
+  CHECK(got.error() == caf::sec::request_receiver_down);
   caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
 }

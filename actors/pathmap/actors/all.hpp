@@ -3,6 +3,7 @@
 /// The whole public API of the actor runtime (namespace `pathmap::actors`):
 ///
 /// - `lease.hpp`       `lease<Z>`, the one-shot envelope that carries a zipper in a message
+/// - `ask.hpp`         `ask<T>(sys, dest, timeout, xs...)`: a blocking request from a non-actor
 /// - `error.hpp`       `error_code`, the `pathmap` error category
 /// - `operation.hpp`   `operation<V>`, the user function a worker runs
 /// - `operations.hpp`  ready-made operations: copy, transform, count, aggregate
@@ -12,6 +13,7 @@
 /// - `runtime.hpp`     `register_types(cfg)`: the one call an embedding application makes
 /// - `tsan_visible.hpp` `tsan_visible<Impl>`: stateful actors under ThreadSanitizer
 
+#include "pathmap/actors/ask.hpp"
 #include "pathmap/actors/coordinator.hpp"
 #include "pathmap/actors/error.hpp"
 #include "pathmap/actors/lease.hpp"

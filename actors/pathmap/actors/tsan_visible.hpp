@@ -4,22 +4,28 @@
 /// thread to the next visible to ThreadSanitizer. Without ThreadSanitizer it is `Impl` itself,
 /// with no cost.
 ///
-/// Why: CAF runs an actor's message handlers one at a time, but not always on the same thread;
-/// the hand-over (the lock-free mailbox and the scheduler's queues) happens inside
+/// Why: CAF runs an actor's message handlers one at a time, but not always on the same thread,
+/// and hands messages from sender to receiver through a lock-free mailbox; both happen inside
 /// libcaf_core.so. Debian's CAF is built without `-fsanitize=thread`, so ThreadSanitizer cannot
-/// see that synchronization and reports the actor's own state, written by one handler and read
-/// by the next on another thread, as a data race. This mixin acquires a sync point named after
-/// the actor when an activation starts and releases it when the activation ends (and once after
-/// construction), which is exactly the ordering CAF guarantees.
+/// see that synchronization: it reports the actor's own state (written by one handler, read by
+/// the next on another thread) and every message payload (built by the sender, read by the
+/// receiver) as data races. This mixin names a sync point after the actor and
+/// - releases it once the actor is constructed (on the spawning thread),
+/// - releases it in `enqueue`, before a message enters the mailbox (on the sender's thread, after
+///   the sender built the message),
+/// - acquires it when an activation starts and releases it when it ends,
+/// which is exactly the ordering CAF guarantees.
 ///
-/// Use it for actors that keep state between messages, through their self pointer type:
+/// Use it for every actor you write (it matters most for those that keep state between
+/// messages), through its self pointer type:
 ///
 ///     using self_ptr = pathmap::actors::tsan_visible<my_actor::stateful_base<my_state>>*;
 ///     my_actor::behavior_type my_fn(self_ptr self, ...);   // sys.spawn(my_fn, ...) as usual
+///     // without state: tsan_visible<my_actor::base>*
 ///
-/// What it does not cover: memory CAF itself allocates and hands over (messages, behaviors,
-/// spawn arguments); tests/tsan.supp lists those suppressions, each explained. Data that actors
-/// share on purpose (zippers, leases, cells) is synchronized by instrumented atomics and
+/// What it does not cover: actors it is not mixed into (`scoped_actor`s, CAF's own) and CAF's
+/// uninstrumented internals; tests/tsan.supp lists those suppressions, each explained. Data that
+/// actors share on purpose (zippers, leases, cells) is synchronized by instrumented atomics and
 /// mutexes and stays fully checked.
 ///
 /// **Thread safety:** as `Impl`.
@@ -28,6 +34,7 @@
 #include <utility>
 
 #include "caf/execution_unit.hpp"
+#include "caf/mailbox_element.hpp"
 #include "caf/resumable.hpp"
 
 #if defined(__SANITIZE_THREAD__)
@@ -55,6 +62,11 @@ public:
   explicit tsan_visible(Ts&&... xs) : Impl(std::forward<Ts>(xs)...) {
     // The constructor (and the state's) ran on the spawning thread.
     __tsan_release(this);
+  }
+
+  void enqueue(caf::mailbox_element_ptr what, caf::execution_unit* host) override {
+    __tsan_release(this);
+    Impl::enqueue(std::move(what), host);
   }
 
   caf::resumable::resume_result resume(caf::execution_unit* ctx, std::size_t max) override {

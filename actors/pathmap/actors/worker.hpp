@@ -24,6 +24,7 @@
 #include "caf/typed_actor.hpp"
 
 #include "pathmap/actors/messages.hpp"
+#include "pathmap/actors/tsan_visible.hpp"
 
 namespace pathmap::actors {
 
@@ -31,9 +32,13 @@ namespace pathmap::actors {
 template <class V>
 using worker_actor = caf::typed_actor<typename caf::replies_to<task<V>>::template with<task_done>>;
 
+/// The standard worker's self pointer (`tsan_visible` costs nothing outside ThreadSanitizer).
+template <class V>
+using worker_pointer = tsan_visible<typename worker_actor<V>::base>*;
+
 /// The standard worker's behavior (for `self->spawn(worker_behavior<V>)` or custom spawning).
 template <class V>
-typename worker_actor<V>::behavior_type worker_behavior();
+typename worker_actor<V>::behavior_type worker_behavior(worker_pointer<V> self);
 
 /// Spawns a standard worker in `sys`.
 template <class V = std::uint64_t>
@@ -47,7 +52,7 @@ caf::expected<task_done> run_task(task<V>& t);
 // Instantiated in the library for std::uint64_t; include "pathmap/actors/worker_impl.hpp" for
 // other value types.
 extern template typename worker_actor<std::uint64_t>::behavior_type
-worker_behavior<std::uint64_t>();
+  worker_behavior<std::uint64_t>(worker_pointer<std::uint64_t>);
 extern template worker_actor<std::uint64_t> spawn_worker<std::uint64_t>(caf::actor_system&);
 extern template caf::expected<task_done> run_task<std::uint64_t>(task<std::uint64_t>&);
 

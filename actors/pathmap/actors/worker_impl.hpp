@@ -34,7 +34,7 @@ caf::expected<task_done> run_task(task<V>& t) {
 }
 
 template <class V>
-typename worker_actor<V>::behavior_type worker_behavior() {
+typename worker_actor<V>::behavior_type worker_behavior(worker_pointer<V>) {
   return {
     [](task<V>& t) -> caf::result<task_done> {
       auto done = run_task(t);

@@ -31,6 +31,11 @@
 /// **Cost.** Proportional to the node entries the operands do not share; no recursion (explicit
 /// stacks), so megabyte paths are fine.
 ///
+/// **Identities are found by content.** A result is an identity of an operand when every
+/// path matches and every value the lattice combined was reported as that operand's (however
+/// the two tries split their keys), also where the crate conservatively answers "element":
+/// `{"": x, "AA": y} ∧ {"AA": y}` is the right operand, `identity(counter_ident)`.
+///
 /// **Value requirements.** join and meet need `lattice_type<V>`, subtract
 /// `distributive_lattice_type<V>` (lattice.hpp); restrict needs nothing.
 ///
@@ -423,6 +428,65 @@ algebraic_status write_zipper<V>::restrict(const Z& src) {
   touch();
   fe::set_subtrie(*origin_, f, std::move(p));
   return algebraic_status::element;
+}
+
+/// Replaces the subtrie below this focus with the meet of the subtries below the foci of `a`
+/// and `b` (the focus value is not touched). Returns `element`, or `none` when the meet is
+/// empty (the branches are then removed); never `identity`.
+template <class V>
+template <class ZA, class ZB>
+algebraic_status write_zipper<V>::meet_2(const ZA& a, const ZB& b)
+  requires lattice_type<V>
+{
+  using fe = detail::focus_edit<V>;
+  detail::sub_view va = fe::source_view(a.read_core());
+  detail::sub_view vb = fe::source_view(b.read_core());
+  detail::merger<V, detail::merge_kind::meet> m;
+  ptr p = m.run_ptr(va, vb);
+  bool empty = !p;
+  touch();
+  fe::set_subtrie(*origin_, core_.walk_path(), std::move(p));
+  return empty ? algebraic_status::none : algebraic_status::element;
+}
+
+/// The reverse of `restrict`: the paths of this subtrie that hold values act as stems, and the
+/// subtrie below `src`'s focus, limited to the paths that have a prefix (or are equal to a
+/// path) holding a value here, replaces this subtrie. Returns false, changing nothing, when
+/// either subtrie is empty, and false when nothing of `src` is left (this subtrie is then
+/// empty). The focus value is not touched.
+template <class V>
+template <class Z>
+bool write_zipper<V>::restricting(const Z& src) {
+  using fe = detail::focus_edit<V>;
+  detail::sub_view b = fe::source_view(src.read_core());
+  path_view f = core_.walk_path();
+  detail::sub_view a = fe::view(*origin_, f);
+  if (a.empty() || b.empty())
+    return false;
+  detail::merger<V, detail::merge_kind::restrict> m;
+  ptr p = m.run_ptr(b, a);
+  bool any = static_cast<bool>(p);
+  touch();
+  fe::set_subtrie(*origin_, f, std::move(p));
+  return any;
+}
+
+/// Moves the subtrie below `src`'s focus into this one with join semantics and removes it
+/// from `src` (pruning `src`'s focus when asked); `src`'s focus value stays. When `src` has
+/// nothing below its focus: `identity`, or `none` when this subtrie is empty too.
+template <class V>
+algebraic_status write_zipper<V>::join_into_take(write_zipper& src, bool prune)
+  requires lattice_type<V>
+{
+  ptr taken = detail::algebra_ops<V>::materialize(
+    detail::focus_edit<V>::source_view(src.read_core()));
+  if (!taken) {
+    path_view f = core_.walk_path();
+    return detail::focus_edit<V>::view(*origin_, f).empty() ? algebraic_status::none
+                                                             : algebraic_status::identity;
+  }
+  src.remove_branches(prune);
+  return join_map_into(path_map<V>::from_parts(std::move(taken), std::nullopt));
 }
 
 namespace detail {

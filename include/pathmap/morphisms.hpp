@@ -37,6 +37,9 @@
 /// recursion, so megabyte paths are fine. Memory: the results of the children of the positions
 /// on the current path, plus the path.
 ///
+/// **Invalidation:** a fold reads like a read zipper: the map must not change while it runs
+/// (the closure must not write to it). An anamorphism builds a new map and touches no other.
+///
 /// **Thread safety:** reads like a read zipper; the closure runs on the calling thread.
 
 #include <cstddef>

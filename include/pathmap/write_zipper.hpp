@@ -224,6 +224,13 @@ public:
   {
     return join_k_path_into(k, true);
   }
+  template <class ZA, class ZB>
+  algebraic_status meet_2(const ZA& a, const ZB& b)
+    requires lattice_type<V>;
+  template <class Z>
+  bool restricting(const Z& src);
+  algebraic_status join_into_take(write_zipper& src, bool prune)
+    requires lattice_type<V>;
 
   // -- nested heads ------------------------------------------------------------------
 

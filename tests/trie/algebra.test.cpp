@@ -608,6 +608,53 @@ TEST_CASE("the algebra works through zipper-head writers and on maps with cell n
   CHECK(n == 3);
 }
 
+TEST_CASE("write_zipper::meet_2 replaces the focus subtrie with the meet of two sources") {
+  auto m = build_map<int>({{"t", 0}, {"t/old", 1}});
+  auto a = build_map<int>({{"a/x", 1}, {"a/y", 2}});
+  auto b = build_map<int>({{"b/y", 3}, {"b/z", 4}});
+  auto wz = m.write_zipper_at_path("t");
+  CHECK(wz.meet_2(a.read_zipper_at_path("a"), b.read_zipper_at_path("b"))
+        == algebraic_status::element);
+  CHECK(vals(m) == "t=0|t/y=2");
+  CHECK(wz.meet_2(a.read_zipper_at_path("a/x"), b.read_zipper_at_path("b"))
+        == algebraic_status::none);
+  CHECK(vals(m) == "t=0");
+}
+
+TEST_CASE("write_zipper::restricting limits the source by this subtrie's values") {
+  auto m = build_map<int>({{"f/ab", 0}, {"f/c", 0}});
+  auto src = build_map<int>({{"s/abx", 1}, {"s/aby", 2}, {"s/b", 3}, {"s/cz", 4}, {"s/a", 5}});
+  {
+    auto wz = m.write_zipper_at_path("f/");
+    CHECK(wz.restricting(src.read_zipper_at_path("s/")));
+  }
+  CHECK(vals(m) == "f/abx=1|f/aby=2|f/cz=4");
+  {
+    auto wz = m.write_zipper_at_path("f/");
+    CHECK_FALSE(wz.restricting(src.read_zipper_at_path("none")));
+  }
+  CHECK(m.val_count() == 3u);
+}
+
+TEST_CASE("write_zipper::join_into_take moves a subtrie from one zipper into another") {
+  auto m = build_map<int>({{"dst/a", 1}, {"src", 9}, {"src/b", 2}, {"src/a", 3}});
+  auto other = build_map<int>({{"o/c", 4}});
+  {
+    auto dst = m.write_zipper_at_path("dst/");
+    auto src = other.write_zipper_at_path("o/");
+    CHECK(dst.join_into_take(src, true) == algebraic_status::element);
+  }
+  CHECK(vals(m) == "dst/a=1|dst/c=4|src=9|src/a=3|src/b=2");
+  CHECK(other.is_empty());
+  {
+    auto dst = m.write_zipper_at_path("dst/");
+    auto src = other.write_zipper_at_path("o/");
+    CHECK(dst.join_into_take(src, true) == algebraic_status::identity);
+    auto nothing = m.write_zipper_at_path("nothing/");
+    CHECK(nothing.join_into_take(src, true) == algebraic_status::none);
+  }
+}
+
 // -- k-path collapses ----------------------------------------------------------------------------------
 
 TEST_CASE("drop_head removes the first bytes of every path and joins the rest") {

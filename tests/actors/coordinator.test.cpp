@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -128,6 +129,16 @@ using test_worker_actor = worker_actor<V>::stateful_pointer<test_worker_state>;
 worker_actor<V>::behavior_type test_worker(test_worker_actor self, int id,
                                            std::shared_ptr<worker_log> log, fault f, int times) {
   self->state.faults_left = times;
+  // What CAF's default handler does, without printing through aout.
+  self->set_exception_handler([](std::exception_ptr& e) -> caf::error {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      return caf::make_error(caf::sec::runtime_error, x.what());
+    } catch (...) {
+      return caf::make_error(caf::sec::runtime_error, "non-standard exception");
+    }
+  });
   return {
     [=](task<V>& t) -> caf::result<task_done> {
       log->arrivals.push_back(seen{id, t.index, t.attempt});

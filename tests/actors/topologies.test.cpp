@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <cstdio>
 #include <fstream>
 #include <future>
@@ -147,6 +148,16 @@ enum class flaw { throws_first, hangs_first, errors_often };
 worker_actor<V>::behavior_type
 flaky(tsan_visible<worker_actor<V>::stateful_base<flaky_state>>* self, flaw f,
       std::shared_ptr<std::atomic<int>> seen) {
+  // What CAF's default handler does, without printing through aout.
+  self->set_exception_handler([](std::exception_ptr& e) -> caf::error {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      return caf::make_error(caf::sec::runtime_error, x.what());
+    } catch (...) {
+      return caf::make_error(caf::sec::runtime_error, "non-standard exception");
+    }
+  });
   return {
     [=](task<V>& t) -> caf::result<task_done> {
       int n = (*seen)++;

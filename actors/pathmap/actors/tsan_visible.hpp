@@ -13,7 +13,9 @@
 /// - releases it once the actor is constructed (on the spawning thread),
 /// - releases it in `enqueue`, before a message enters the mailbox (on the sender's thread, after
 ///   the sender built the message),
-/// - acquires it when an activation starts and releases it when it ends,
+/// - acquires it before and releases it after each message the actor consumes (an activation
+///   consumes several, some enqueued while it runs), and around each activation,
+/// - acquires it when the actor is destroyed (on whichever thread drops the last reference),
 /// which is exactly the ordering CAF guarantees.
 ///
 /// Use it for every actor you write (it matters most for those that keep state between
@@ -34,6 +36,7 @@
 #include <utility>
 
 #include "caf/execution_unit.hpp"
+#include "caf/invoke_message_result.hpp"
 #include "caf/mailbox_element.hpp"
 #include "caf/resumable.hpp"
 
@@ -64,6 +67,13 @@ public:
     __tsan_release(this);
   }
 
+  tsan_visible(const tsan_visible&) = delete;
+  tsan_visible& operator=(const tsan_visible&) = delete;
+
+  ~tsan_visible() override {
+    __tsan_acquire(this);
+  }
+
   void enqueue(caf::mailbox_element_ptr what, caf::execution_unit* host) override {
     __tsan_release(this);
     Impl::enqueue(std::move(what), host);
@@ -72,6 +82,13 @@ public:
   caf::resumable::resume_result resume(caf::execution_unit* ctx, std::size_t max) override {
     __tsan_acquire(this);
     auto result = Impl::resume(ctx, max);
+    __tsan_release(this);
+    return result;
+  }
+
+  caf::invoke_message_result consume(caf::mailbox_element& x) override {
+    __tsan_acquire(this);
+    auto result = Impl::consume(x);
     __tsan_release(this);
     return result;
   }

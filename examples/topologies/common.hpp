@@ -26,11 +26,12 @@ inline double seconds_since(clock::time_point t0) {
 pathmap::path with_be64(pathmap::path prefix, std::uint64_t i);
 
 /// Sends `j` to `c` and waits for the report (`actors::ask`). While it waits, and if `o.live` is
-/// set, a helper thread polls the coordinator's statistics and adds the tasks completed to
-/// `o.live->done`.
-caf::expected<actors::job_report> run_job(caf::actor_system& sys,
-                                          const actors::coordinator_actor<value>& c,
-                                          actors::job<value> j, const options& o);
+/// set, a helper thread polls the coordinator's statistics and sets `o.live->done` to the tasks
+/// it completed (the coordinator belongs to one run). `*replied` (if given) is set to the moment
+/// the reply arrived, before the helper thread is stopped.
+caf::expected<actors::job_report>
+run_job(caf::actor_system& sys, const actors::coordinator_actor<value>& c, actors::job<value> j,
+        const options& o, clock::time_point* replied = nullptr);
 
 /// The coordinator's map, through an O(1) snapshot.
 caf::expected<path_map<value>>

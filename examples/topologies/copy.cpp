@@ -43,8 +43,9 @@ caf::expected<result> run_copy(caf::actor_system& sys, const options& o) {
     o.live->total = o.tasks == 0 ? workers : o.tasks;
   // -- the work --
   auto t0 = detail::clock::now();
-  auto report = detail::run_job(sys, coordinator, std::move(j), o);
-  double seconds = detail::seconds_since(t0);
+  auto t1 = t0;
+  auto report = detail::run_job(sys, coordinator, std::move(j), o, &t1);
+  double seconds = std::chrono::duration<double>(t1 - t0).count();
   if (!report) {
     caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
     return std::move(report.error());

@@ -99,32 +99,31 @@ pathmap::path with_be64(pathmap::path prefix, std::uint64_t i) {
   return prefix;
 }
 
-caf::expected<actors::job_report> run_job(caf::actor_system& sys,
-                                          const actors::coordinator_actor<value>& c,
-                                          actors::job<value> j, const options& o) {
+caf::expected<actors::job_report>
+run_job(caf::actor_system& sys, const actors::coordinator_actor<value>& c, actors::job<value> j,
+        const options& o, clock::time_point* replied) {
   std::mutex mx;
   std::condition_variable cv;
   bool finished = false;
   std::thread poller;
+  std::uint64_t done_before = o.live != nullptr ? o.live->done.load() : 0;
   if (o.live != nullptr) {
-    std::uint64_t base = o.live->done.load();
-    poller = std::thread([&, base] {
-      std::uint64_t first = UINT64_MAX;
+    // Each run has a coordinator of its own, so its task count is the run's progress.
+    poller = std::thread([&] {
       std::unique_lock<std::mutex> guard{mx};
       while (!cv.wait_for(guard, std::chrono::milliseconds(100), [&] { return finished; })) {
         guard.unlock();
         auto s = actors::ask<actors::coordinator_stats>(sys, c, std::chrono::seconds(5),
                                                         actors::stats_atom::value);
-        if (s) {
-          if (first == UINT64_MAX)
-            first = s->tasks_done;
-          o.live->done = base + (s->tasks_done - first);
-        }
+        if (s)
+          o.live->done = s->tasks_done;
         guard.lock();
       }
     });
   }
   auto res = actors::ask<actors::job_report>(sys, c, o.timeout, std::move(j));
+  if (replied != nullptr)
+    *replied = clock::now();
   if (poller.joinable()) {
     {
       std::lock_guard<std::mutex> guard{mx};
@@ -134,7 +133,7 @@ caf::expected<actors::job_report> run_job(caf::actor_system& sys,
     poller.join();
   }
   if (res && o.live != nullptr)
-    o.live->done = o.live->total.load();
+    o.live->done = done_before + res->tasks;
   return res;
 }
 

@@ -131,16 +131,18 @@ caf::expected<result> run_wordcount(caf::actor_system& sys, const options& o) {
   auto stop = [&] { caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown); };
   // -- the work --
   auto t0 = detail::clock::now();
+  auto t1 = t0;
   auto mapped = detail::run_job(
-    sys, coordinator, actors::job<value>::explicit_tasks(count_words(), map_tasks, jo), o);
+    sys, coordinator, actors::job<value>::explicit_tasks(count_words(), map_tasks, jo), o, &t1);
   if (!mapped) {
     stop();
     return std::move(mapped.error());
   }
-  double map_seconds = detail::seconds_since(t0);
+  double map_seconds = std::chrono::duration<double>(t1 - t0).count();
+  auto t2 = detail::clock::now();
   auto reduced = detail::run_job(
-    sys, coordinator, actors::job<value>::explicit_tasks(merge_counts(), reduce_tasks, jo), o);
-  double seconds = detail::seconds_since(t0);
+    sys, coordinator, actors::job<value>::explicit_tasks(merge_counts(), reduce_tasks, jo), o, &t1);
+  double seconds = map_seconds + std::chrono::duration<double>(t1 - t2).count();
   if (!reduced) {
     stop();
     return std::move(reduced.error());

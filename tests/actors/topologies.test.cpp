@@ -8,8 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <exception>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <future>
 #include <memory>
@@ -31,13 +31,17 @@ using V = std::uint64_t;
 
 namespace {
 
-/// Smaller inputs under the sanitizers (they slow everything down 5-20x).
-std::uint64_t scaled(std::uint64_t n) {
+/// Whether a sanitizer slows everything down (5-20x).
+constexpr bool sanitized =
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  return n / 8;
+  true;
 #else
-  return n;
+  false;
 #endif
+
+/// Smaller inputs under the sanitizers.
+std::uint64_t scaled(std::uint64_t n) {
+  return sanitized ? n / 8 : n;
 }
 
 struct system_fixture {
@@ -195,7 +199,8 @@ TEST_CASE_FIXTURE(system_fixture, "with throwing, hanging and erring workers amo
   cc.max_in_flight = 2;
   auto c = spawn_coordinator<V>(sys, input, ws, cc);
   job_options o;
-  o.task_timeout = std::chrono::milliseconds(500);
+  // Long enough for a healthy worker under a sanitizer, short enough to make the hang cheap.
+  o.task_timeout = std::chrono::milliseconds(sanitized ? 3000 : 500);
   o.max_retries = 4;
   auto j = job<V>::split(copy_values<V>(), {'i', 'n'}, {'o', 'u', 't'}, 32, o);
   // ask() rather than a scoped_actor: its hand-over to this thread is visible to TSan.

@@ -48,19 +48,28 @@ using searcher_actor = caf::typed_actor<caf::replies_to<query>::with<answer>>;
 using gather_atom = caf::atom_constant<caf::atom("pm_gather")>;
 using driver_actor = caf::typed_actor<caf::replies_to<gather_atom>::with<std::vector<answer>>>;
 
-searcher_actor::behavior_type searcher(actors::tsan_visible<searcher_actor::base>*) {
-  return {
-    [](query& q) -> caf::result<answer> {
-      auto r = q.view.take();
-      if (!r)
-        return std::move(r.error());
-      answer a;
-      a.prefix = q.prefix;
-      a.count = actors::for_each_value(*r, [&](path_view, const value& v) { a.sum += v; });
-      return a;
-    },
-  };
-}
+// A class, not a function actor: CAF 0.17.6 dereferences a null pointer when it starts a
+// function actor spawned without arguments (pathmap/actors/worker.hpp says more).
+class searcher final : public actors::tsan_visible<searcher_actor::base> {
+  using super = actors::tsan_visible<searcher_actor::base>;
+
+public:
+  using super::super;
+
+  behavior_type make_behavior() override {
+    return {
+      [](query& q) -> caf::result<answer> {
+        auto r = q.view.take();
+        if (!r)
+          return std::move(r.error());
+        answer a;
+        a.prefix = q.prefix;
+        a.count = actors::for_each_value(*r, [&](path_view, const value& v) { a.sum += v; });
+        return a;
+      },
+    };
+  }
+};
 
 struct driver_state {
   std::vector<answer> answers;
@@ -148,7 +157,7 @@ caf::expected<result> run_query(caf::actor_system& sys, const options& o) {
   auto coordinator = actors::spawn_coordinator<value>(sys, input);
   std::vector<searcher_actor> searchers;
   for (std::uint32_t i = 0; i < workers; ++i)
-    searchers.push_back(sys.spawn(searcher));
+    searchers.push_back(sys.spawn<searcher>());
   auto d = sys.spawn(driver, coordinator, searchers, prefixes, o.timeout, o.live);
   if (o.live != nullptr)
     o.live->total = prefixes.size();

@@ -19,6 +19,7 @@
 #include <future>
 #include <memory>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "caf/actor_system.hpp"
@@ -37,23 +38,28 @@ caf::expected<T>
 ask(caf::actor_system& sys, const Handle& dest, caf::timespan timeout, Ts&&... xs) {
   auto box = std::make_shared<std::promise<caf::expected<T>>>();
   auto reply = box->get_future();
-  sys.spawn([box, dest, timeout, args = std::make_tuple(std::forward<Ts>(xs)...)](
-              tsan_visible<caf::event_based_actor>* self) mutable {
-    std::apply(
-      [&](auto&... ys) {
-        self->request(dest, timeout, std::move(ys)...)
-          .then(
-            [self, box](T& x) {
-              box->set_value(std::move(x));
-              self->quit();
-            },
-            [self, box](caf::error& err) {
-              box->set_value(std::move(err));
-              self->quit();
-            });
-      },
-      args);
-  });
+  // Everything goes in as spawn arguments, not captures: CAF 0.17.6 dereferences a null
+  // pointer when it starts a function-based actor spawned without arguments (worker.hpp).
+  sys.spawn(
+    [](tsan_visible<caf::event_based_actor>* self,
+       std::shared_ptr<std::promise<caf::expected<T>>> promise, Handle to, caf::timespan limit,
+       std::tuple<std::decay_t<Ts>...> request) {
+      std::apply(
+        [&](auto&... ys) {
+          self->request(to, limit, std::move(ys)...)
+            .then(
+              [self, promise](T& x) {
+                promise->set_value(std::move(x));
+                self->quit();
+              },
+              [self, promise](caf::error& err) {
+                promise->set_value(std::move(err));
+                self->quit();
+              });
+        },
+        request);
+    },
+    box, dest, timeout, std::tuple<std::decay_t<Ts>...>{std::forward<Ts>(xs)...});
   return reply.get();
 }
 

@@ -36,9 +36,28 @@ using worker_actor = caf::typed_actor<typename caf::replies_to<task<V>>::templat
 template <class V>
 using worker_pointer = tsan_visible<typename worker_actor<V>::base>*;
 
-/// The standard worker's behavior (for `self->spawn(worker_behavior<V>)` or custom spawning).
+/// The standard worker's behavior, for custom workers that wrap it.
 template <class V>
 typename worker_actor<V>::behavior_type worker_behavior(worker_pointer<V> self);
+
+/// The standard worker as an actor class: `self->spawn<standard_worker<V>>()` from inside an
+/// actor, `spawn_worker<V>(sys)` from outside.
+///
+/// Why a class and not `spawn(worker_behavior<V>)`: CAF 0.17.6 dereferences a null
+/// `shared_ptr<std::tuple<>>` when it starts a function-based actor that was spawned without
+/// arguments (caf/detail/init_fun_factory.hpp). The empty tuple is never read, but it is
+/// undefined behaviour and UBSan stops there; class-based actors do not take that path.
+template <class V>
+class standard_worker final : public tsan_visible<typename worker_actor<V>::base> {
+  using super = tsan_visible<typename worker_actor<V>::base>;
+
+public:
+  using super::super;
+
+  typename worker_actor<V>::behavior_type make_behavior() override {
+    return worker_behavior<V>(this);
+  }
+};
 
 /// Spawns a standard worker in `sys`.
 template <class V = std::uint64_t>

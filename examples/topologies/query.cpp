@@ -49,9 +49,10 @@ using gather_atom = caf::atom_constant<caf::atom("pm_gather")>;
 using driver_actor = caf::typed_actor<caf::replies_to<gather_atom>::with<std::vector<answer>>>;
 
 // A class, not a function actor: CAF 0.17.6 dereferences a null pointer when it starts a
-// function actor spawned without arguments (pathmap/actors/worker.hpp says more).
-class searcher final : public actors::tsan_visible<searcher_actor::base> {
-  using super = actors::tsan_visible<searcher_actor::base>;
+// function actor spawned without arguments (pathmap/actors/worker.hpp says more). Spawned as
+// tsan_visible<searcher>, so that the mixin's constructor runs after the searcher's.
+class searcher : public searcher_actor::base {
+  using super = searcher_actor::base;
 
 public:
   using super::super;
@@ -157,7 +158,7 @@ caf::expected<result> run_query(caf::actor_system& sys, const options& o) {
   auto coordinator = actors::spawn_coordinator<value>(sys, input);
   std::vector<searcher_actor> searchers;
   for (std::uint32_t i = 0; i < workers; ++i)
-    searchers.push_back(sys.spawn<searcher>());
+    searchers.push_back(sys.spawn<actors::tsan_visible<searcher>>());
   auto d = sys.spawn(driver, coordinator, searchers, prefixes, o.timeout, o.live);
   if (o.live != nullptr)
     o.live->total = prefixes.size();

@@ -666,7 +666,7 @@ coordinator_behavior(typename coordinator_state<V>::self_pointer self, path_map<
   if (config.workers > 0) {
     std::vector<worker_actor<V>> own;
     for (std::uint32_t i = 0; i < config.workers; ++i)
-      own.push_back(self->template spawn<standard_worker<V>>());
+      own.push_back(self->template spawn<tsan_visible<standard_worker<V>>>());
     st.add_workers(own, true);
   }
   self->set_down_handler([self](caf::down_msg& dm) { self->state.on_down(dm); });

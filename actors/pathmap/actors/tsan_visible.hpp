@@ -25,6 +25,13 @@
 ///     my_actor::behavior_type my_fn(self_ptr self, ...);   // sys.spawn(my_fn, ...) as usual
 ///     // without state: tsan_visible<my_actor::base>*
 ///
+/// A class-based actor derives from the plain base and is spawned wrapped, so that the mixin is
+/// the most derived class and its constructor's release comes after every constructor write
+/// (the vtable pointer included):
+///
+///     class my_impl : public my_actor::base { ... };
+///     sys.spawn<pathmap::actors::tsan_visible<my_impl>>();
+///
 /// What it does not cover: actors it is not mixed into (`scoped_actor`s, CAF's own) and CAF's
 /// uninstrumented internals; tests/tsan.supp lists those suppressions, each explained. Data that
 /// actors share on purpose (zippers, leases, cells) is synchronized by instrumented atomics and

@@ -32,24 +32,26 @@ namespace pathmap::actors {
 template <class V>
 using worker_actor = caf::typed_actor<typename caf::replies_to<task<V>>::template with<task_done>>;
 
-/// The standard worker's self pointer (`tsan_visible` costs nothing outside ThreadSanitizer).
+/// The standard worker's self pointer. The standard worker keeps no state and never reads it;
+/// any typed worker's self converts to it (`tsan_visible<...>*` included).
 template <class V>
-using worker_pointer = tsan_visible<typename worker_actor<V>::base>*;
+using worker_pointer = typename worker_actor<V>::base*;
 
 /// The standard worker's behavior, for custom workers that wrap it.
 template <class V>
 typename worker_actor<V>::behavior_type worker_behavior(worker_pointer<V> self);
 
-/// The standard worker as an actor class: `self->spawn<standard_worker<V>>()` from inside an
-/// actor, `spawn_worker<V>(sys)` from outside.
+/// The standard worker as an actor class. Spawn it as `tsan_visible<standard_worker<V>>`
+/// (`self->spawn<tsan_visible<standard_worker<V>>>()` inside an actor, `spawn_worker<V>(sys)`
+/// outside), so that the mixin's constructor runs last (tsan_visible.hpp).
 ///
 /// Why a class and not `spawn(worker_behavior<V>)`: CAF 0.17.6 dereferences a null
 /// `shared_ptr<std::tuple<>>` when it starts a function-based actor that was spawned without
 /// arguments (caf/detail/init_fun_factory.hpp). The empty tuple is never read, but it is
 /// undefined behaviour and UBSan stops there; class-based actors do not take that path.
 template <class V>
-class standard_worker final : public tsan_visible<typename worker_actor<V>::base> {
-  using super = tsan_visible<typename worker_actor<V>::base>;
+class standard_worker : public worker_actor<V>::base {
+  using super = typename worker_actor<V>::base;
 
 public:
   using super::super;

@@ -47,7 +47,7 @@ typename worker_actor<V>::behavior_type worker_behavior(worker_pointer<V>) {
 
 template <class V>
 worker_actor<V> spawn_worker(caf::actor_system& sys) {
-  return sys.spawn<standard_worker<V>>();
+  return sys.spawn<tsan_visible<standard_worker<V>>>();
 }
 
 } // namespace pathmap::actors

@@ -48,8 +48,8 @@ enum class node_tag : std::uint8_t { small = 1, dense = 2, cell = 3 };
 struct node_header {
   node_tag tag;
   std::uint8_t n;           ///< small: number of entries.
-  std::uint16_t f0;         ///< small: value bits;  dense, cell: (child) capacity.
-  std::uint16_t f1;         ///< small: child bits;  dense: value capacity.
+  std::uint16_t f0;         ///< small: value bits 0..15;  dense, cell: (child) capacity.
+  std::uint16_t f1;         ///< small: child bits 0..15;  dense: value capacity.
   std::uint16_t f2;         ///< small: tail bytes.
   std::atomic<std::uint32_t> rc;
 
@@ -63,7 +63,7 @@ static_assert(offsetof(node_header, rc) == 8);
 inline constexpr std::size_t max_key_len = 256;
 
 /// Most entries a small node holds before it becomes a dense node.
-inline constexpr std::size_t small_node_max = 16;
+inline constexpr std::size_t small_node_max = 32;
 
 inline constexpr std::size_t align_up(std::size_t n, std::size_t a) noexcept {
   return (n + a - 1) / a * a;

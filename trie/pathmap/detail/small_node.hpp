@@ -4,16 +4,24 @@
 ///
 /// Layout after the 12-byte header (`n` entries, `nc` children, `nv` values, `t` tail bytes):
 ///
-///     [u8 first[n]] [node_ptr children[nc]] [V values[nv]] [u8 tail_len[n]] [u8 tails[t]]
+///     [u8 first[n]] [hi masks] [node_ptr children[nc]] [V values[nv]] [u8 tail_len[n]] [u8 tails[t]]
 ///
 /// (children and values aligned for their types). Entries are sorted by their first byte, which
 /// is kept apart in `first[]` at the fixed offset 12, so that a lookup scans `n` contiguous
 /// bytes without computing any offset; up to four of them fit in the bytes that alignment would
 /// waste anyway. The rest of entry `i`'s key (its *tail*, at most 255 bytes) starts after the
-/// tails of the entries before it. Header field `f0` has bit `i` set when entry `i` has a value,
-/// `f1` when it has a child; values and children are packed in entry order, so entry `i`'s
-/// value is `values[popcount(f0 & ((1 << i) - 1))]`. `f2` is the total tail length, so that the
-/// size is known from the header alone (destruction needs nothing else).
+/// tails of the entries before it. The value mask has bit `i` set when entry `i` has a value,
+/// the child mask when it has a child; values and children are packed in entry order, so entry
+/// `i`'s value is `values[popcount(value_mask & ((1 << i) - 1))]`. The masks' low 16 bits are
+/// header fields `f0` and `f1`; a node of more than 16 entries keeps the high halves as two
+/// unaligned `u16` right after `first[]` ("hi masks", absent otherwise). `f2` is the total tail
+/// length, so that the size is known from the header and the masks (destruction needs nothing
+/// else, and the dead-list link of node.hpp overwrites only `first[0..4]`).
+///
+/// Why up to 32 entries: with 1M random 16-byte keys, the nodes two dense levels down hold 15
+/// entries on average (Poisson). At a limit of 16, a third of them overflowed into a dense node
+/// over one-entry nodes, 48 bytes each for a 13-byte tail and a value; at 32 almost none do,
+/// which took memory from 43.6 to (see README) bytes per key.
 ///
 /// Measured on /usr/share/dict/words with `uint64_t` values: 104,334 words in 54,000 nodes;
 /// this layout (12-byte header, first bytes in the alignment gap, one length byte per entry)
@@ -23,7 +31,7 @@
 /// A small node is never changed in place except to overwrite an existing value: every
 /// structural change builds a new node (`build_small`) from entry descriptions, which keeps the
 /// code simple and gives the strong exception guarantee (the old node is untouched until the new
-/// one is complete). Nodes hold at most 16 entries, so a rebuild copies a few hundred bytes.
+/// one is complete). Nodes hold at most 32 entries, so a rebuild copies a few hundred bytes.
 
 #include <bit>
 #include <cstdint>
@@ -51,8 +59,10 @@ template <class V>
 struct small_node {
   using traits = node_traits<V>;
 
+  /// Bytes of high mask halves after `first[]`: only nodes of more than 16 entries have them.
+  static constexpr std::size_t hi_bytes(std::size_t n) noexcept { return n > 16 ? 4 : 0; }
   static constexpr std::size_t children_offset(std::size_t n) noexcept {
-    return align_up(sizeof(node_header) + n, alignof(node_ptr<V>));
+    return align_up(sizeof(node_header) + n + hi_bytes(n), alignof(node_ptr<V>));
   }
   static constexpr std::size_t values_offset(std::size_t n, std::size_t nc) noexcept {
     return align_up(children_offset(n) + nc * sizeof(node_ptr<V>), alignof(V));
@@ -65,13 +75,25 @@ struct small_node {
 
   // -- layout accessors -----------------------------------------------------
 
-  static std::size_t nc(const node_header* h) noexcept { return popcount64(h->f1); }
-  static std::size_t nv(const node_header* h) noexcept { return popcount64(h->f0); }
+  /// The value mask (bit `i`: entry `i` has a value) and the child mask.
+  static std::uint32_t vmask(const node_header* h) noexcept { return mask(h, h->f0, 0); }
+  static std::uint32_t cmask(const node_header* h) noexcept { return mask(h, h->f1, 2); }
+  static std::size_t nc(const node_header* h) noexcept { return popcount64(cmask(h)); }
+  static std::size_t nv(const node_header* h) noexcept { return popcount64(vmask(h)); }
   static std::size_t size_of(const node_header* h) noexcept {
     return bytes(h->n, nc(h), nv(h), h->f2);
   }
   static char* base(const node_header* h) noexcept {
     return reinterpret_cast<char*>(const_cast<node_header*>(h));
+  }
+  /// A 32-bit mask from its low half `lo` and, in nodes of more than 16 entries, the high half
+  /// stored `at` bytes after `first[]`.
+  static std::uint32_t mask(const node_header* h, std::uint16_t lo, std::size_t at) noexcept {
+    if (h->n <= 16)
+      return lo;
+    std::uint16_t hi;
+    std::memcpy(&hi, base(h) + sizeof(node_header) + h->n + at, sizeof(hi));
+    return lo | std::uint32_t(hi) << 16;
   }
   static std::uint8_t* firsts(const node_header* h) noexcept {
     return reinterpret_cast<std::uint8_t*>(base(h) + sizeof(node_header));
@@ -107,17 +129,24 @@ struct small_node {
   static std::size_t key_len(const node_header* h, int i) noexcept {
     return 1 + tail(h, i).size();
   }
-  static bool has_val(const node_header* h, int i) noexcept { return (h->f0 >> i) & 1u; }
-  static bool has_child(const node_header* h, int i) noexcept { return (h->f1 >> i) & 1u; }
+  static bool has_val(const node_header* h, int i) noexcept { return (vmask(h) >> i) & 1u; }
+  static bool has_child(const node_header* h, int i) noexcept { return (cmask(h) >> i) & 1u; }
   static V* val(const node_header* h, int i) noexcept {
-    if (!has_val(h, i))
+    std::uint32_t m = vmask(h);
+    if (!((m >> i) & 1u))
       return nullptr;
-    return values(h) + popcount64(h->f0 & ((1u << i) - 1));
+    return values(h) + popcount64(m & ((1u << i) - 1));
   }
   static node_ptr<V>* child_slot(const node_header* h, int i) noexcept {
-    if (!has_child(h, i))
+    std::uint32_t m = cmask(h);
+    if (!((m >> i) & 1u))
       return nullptr;
-    return children(h) + popcount64(h->f1 & ((1u << i) - 1));
+    return children(h) + popcount64(m & ((1u << i) - 1));
+  }
+  /// The child of entry `i`, or null.
+  static node_header* child(const node_header* h, int i) noexcept {
+    node_ptr<V>* c = child_slot(h, i);
+    return c ? c->get() : nullptr;
   }
   static byte_mask root_mask(const node_header* h) noexcept {
     byte_mask m;
@@ -134,9 +163,10 @@ struct small_node {
     V* vs = values(h);
     const std::uint8_t* lens = tail_lens(h);
     const std::uint8_t* t = lens + h->n;
+    std::uint32_t vm = vmask(h), cm = cmask(h);
     for (int i = 0; i < h->n; ++i) {
-      es[i] = {f[i], path_view{t, lens[i]}, has_val(h, i) ? vs++ : nullptr, move_val,
-               has_child(h, i) ? (cs++)->get() : nullptr};
+      es[i] = {f[i], path_view{t, lens[i]}, (vm >> i) & 1u ? vs++ : nullptr, move_val,
+               (cm >> i) & 1u ? (cs++)->get() : nullptr};
       t += lens[i];
     }
   }
@@ -153,7 +183,7 @@ struct small_node {
   /// throwing value copy nothing is leaked and the sources are unchanged.
   static node_header* build(const entry_src<V>* es, std::size_t n) {
     std::size_t ncc = 0, nvv = 0, t = 0;
-    PATHMAP_ASSERT(n <= small_node_max, "a small node holds at most 16 entries");
+    PATHMAP_ASSERT(n <= small_node_max, "a small node holds at most small_node_max entries");
     for (std::size_t i = 0; i < n; ++i) {
       PATHMAP_ASSERT(es[i].tail.size() < max_key_len, "key fragment longer than max_key_len");
       PATHMAP_ASSERT(i == 0 || es[i - 1].first < es[i].first, "entries must be sorted");
@@ -165,13 +195,18 @@ struct small_node {
     void* mem = node_alloc<V>(size);
     auto* h = ::new (mem) node_header(node_tag::small);
     h->n = static_cast<std::uint8_t>(n);
-    std::uint16_t vb = 0, cb = 0;
+    std::uint32_t vb = 0, cb = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      vb |= std::uint16_t(es[i].val != nullptr) << i;
-      cb |= std::uint16_t(es[i].child != nullptr) << i;
+      vb |= std::uint32_t(es[i].val != nullptr) << i;
+      cb |= std::uint32_t(es[i].child != nullptr) << i;
     }
-    h->f0 = vb;
-    h->f1 = cb;
+    h->f0 = static_cast<std::uint16_t>(vb);
+    h->f1 = static_cast<std::uint16_t>(cb);
+    if (n > 16) {
+      std::uint16_t hi[2] = {static_cast<std::uint16_t>(vb >> 16),
+                             static_cast<std::uint16_t>(cb >> 16)};
+      std::memcpy(firsts(h) + n, hi, sizeof(hi));
+    }
     h->f2 = static_cast<std::uint16_t>(t);
     // Values first: the only step that can throw.
     V* vs = values(h);

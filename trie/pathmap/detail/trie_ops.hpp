@@ -72,8 +72,7 @@ struct trie_ops {
         return true;
       }
       i += tl + 1;
-      h = sn::has_child(h, e) ? sn::children(h)[popcount64(h->f1 & ((1u << e) - 1))].get()
-                              : nullptr;
+      h = sn::child(h, e);
     }
     return true;
   }
@@ -122,8 +121,7 @@ struct trie_ops {
       i += tl + 1;
       if (i == n)
         return sn::val(h, e);
-      h = sn::has_child(h, e) ? sn::children(h)[popcount64(h->f1 & ((1u << e) - 1))].get()
-                              : nullptr;
+      h = sn::child(h, e);
     }
     return nullptr;
   }

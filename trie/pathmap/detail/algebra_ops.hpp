@@ -158,8 +158,9 @@ struct algebra_ops {
   /// bytes, keys of at most `max_key_len` bytes. Values are copied, or moved out of `owned_val`.
   template <class E>
   static ptr build(E* es, std::size_t n) {
-    entry_src<V> srcs[small_node_max];
-    std::size_t m = n < small_node_max ? n : small_node_max;
+    entry_src<V> srcs[small_node_short];
+    // The first `small_node_short` entries always fit; insert_entry decides for the rest.
+    std::size_t m = n < small_node_short ? n : small_node_short;
     for (std::size_t i = 0; i < m; ++i) {
       E& b = es[i];
       srcs[i] = {b.first, b.tail, b.owned_val ? &*b.owned_val : const_cast<V*>(b.val),

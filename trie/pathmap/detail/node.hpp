@@ -65,6 +65,10 @@ inline constexpr std::size_t max_key_len = 256;
 /// Most entries a small node holds before it becomes a dense node.
 inline constexpr std::size_t small_node_max = 32;
 
+/// Entries a small node always may hold; past this it stays small only while most of its
+/// entries have multi-byte keys (`node_ops::fits_small`).
+inline constexpr std::size_t small_node_short = 16;
+
 inline constexpr std::size_t align_up(std::size_t n, std::size_t a) noexcept {
   return (n + a - 1) / a * a;
 }

@@ -205,18 +205,30 @@ struct node_ops {
       dn::exists(slot.get()).set(first);
       return first;
     }
-    entry_src<V> es[small_node_max + 1];
     int n = h->n, at = 0;
     while (at < n && sn::firsts(h)[at] < first)
       ++at;
+    entry_src<V> added{first, tail, val, true, child};
+    if (fits_small(n + 1, sn::tail_count(h) + !tail.empty())) {
+      if constexpr (std::is_nothrow_move_constructible_v<V>) {
+        node_header* g = sn::insert_relocating(h, at, added);
+        slot.release(); // freed by insert_relocating
+        slot = ptr(g);
+      } else {
+        entry_src<V> es[small_node_max];
+        sn::describe_all(h, es, true);
+        for (int i = n; i > at; --i)
+          es[i] = es[i - 1];
+        es[at] = added;
+        slot = ptr(sn::build(es, n + 1));
+      }
+      return at;
+    }
+    entry_src<V> es[small_node_max + 1];
     sn::describe_all(h, es, true);
     for (int i = n; i > at; --i)
       es[i] = es[i - 1];
-    es[at] = {first, tail, val, true, child};
-    if (std::size_t(n) + 1 <= small_node_max) {
-      slot = ptr(sn::build(es, n + 1));
-      return at;
-    }
+    es[at] = added;
     slot = ptr(dense_from(es, n + 1));
     return first;
   }
@@ -417,6 +429,19 @@ private:
   }
 
   /// A dense node holding `n` sorted entries; multi-byte keys move into new child nodes.
+  /// Whether `n` entries, `tails` of them with a tail, make a small node rather than a dense
+  /// one: always up to `small_node_short`, and up to `small_node_max` while more than half of
+  /// them have a tail.
+  /// Converting to dense moves each tail into a node of its own (one 48-byte node per key for
+  /// random 16-byte keys, the common case of nodes of 17 to 32 entries there); one-byte entries
+  /// cost no more in a dense node, and a dense node finds them without scanning (the upper
+  /// levels of a word list).
+  static bool fits_small(std::size_t n, std::size_t tails) noexcept {
+    if (n <= small_node_short)
+      return true;
+    return n <= small_node_max && 2 * tails > n;
+  }
+
   static node_header* dense_from(entry_src<V>* es, int n) {
     ptr subs[small_node_max + 1];
     std::size_t nc = 0, nv = 0;

@@ -247,6 +247,95 @@ struct small_node {
     return h;
   }
 
+  /// Number of entries with a tail (a key of more than one byte).
+  static std::size_t tail_count(const node_header* h) noexcept {
+    const std::uint8_t* lens = tail_lens(h);
+    std::size_t c = 0;
+    for (int i = 0; i < h->n; ++i)
+      c += lens[i] != 0;
+    return c;
+  }
+
+  /// Builds `h` with entry `e` added at index `at` (`h->n < small_node_max`) by relocating
+  /// `h`'s contents, and frees `h`, which must be unique. Children move as raw pointers and
+  /// values by move construction, so no child's reference count is touched (each would be a
+  /// cache miss and two atomic operations) and the arrays are copied segment by segment: the
+  /// cheap path of the most frequent structural edit. Strong guarantee: only copying `e`'s
+  /// value can throw, and that comes first; `h` is untouched until it succeeded.
+  static node_header* insert_relocating(node_header* h, int at, const entry_src<V>& e)
+    requires std::is_nothrow_move_constructible_v<V>
+  {
+    const std::size_t n = h->n, t = h->f2, old_size = size_of(h);
+    const std::uint32_t vm = vmask(h), cm = cmask(h);
+    const std::size_t nv0 = popcount64(vm), nc0 = popcount64(cm);
+    const bool ev = e.val != nullptr, ec = e.child != nullptr;
+    const std::size_t size = bytes(n + 1, nc0 + ec, nv0 + ev, t + e.tail.size());
+    void* mem = node_alloc<V>(size);
+    auto* g = ::new (mem) node_header(node_tag::small);
+    g->n = static_cast<std::uint8_t>(n + 1);
+    const std::uint32_t below = (1u << at) - 1;
+    auto widen = [&](std::uint32_t m, bool bit) {
+      std::uint64_t high = std::uint64_t(m & ~below) << 1;
+      return std::uint32_t((m & below) | high | std::uint64_t(bit) << at);
+    };
+    const std::uint32_t gvm = widen(vm, ev), gcm = widen(cm, ec);
+    g->f0 = static_cast<std::uint16_t>(gvm);
+    g->f1 = static_cast<std::uint16_t>(gcm);
+    if (n + 1 > 16) {
+      std::uint16_t hi[2] = {static_cast<std::uint16_t>(gvm >> 16),
+                             static_cast<std::uint16_t>(gcm >> 16)};
+      std::memcpy(firsts(g) + n + 1, hi, sizeof(hi));
+    }
+    g->f2 = static_cast<std::uint16_t>(t + e.tail.size());
+    const std::size_t vr = popcount64(vm & below), cr = popcount64(cm & below);
+    V* ov = values(h);
+    V* gv = values(g);
+    if (ev) {
+      try {
+        if (e.move_val)
+          ::new (gv + vr) V(std::move(*e.val));
+        else
+          ::new (gv + vr) V(*e.val);
+      } catch (...) {
+        node_free<V>(mem, size);
+        throw;
+      }
+    }
+    // Nothing below throws.
+    for (std::size_t i = 0; i < nv0; ++i) {
+      ::new (gv + i + (ev && i >= vr)) V(std::move(ov[i]));
+      ov[i].~V();
+    }
+    node_ptr<V>* oc = children(h);
+    node_ptr<V>* gc = children(g);
+    for (std::size_t i = 0; i < nc0; ++i)
+      ::new (gc + i + (ec && i >= cr)) node_ptr<V>(oc[i].release());
+    if (ec)
+      ::new (gc + cr) node_ptr<V>(node_ptr<V>::share(e.child));
+    std::uint8_t* gf = firsts(g);
+    const std::uint8_t* of = firsts(h);
+    std::memcpy(gf, of, at);
+    gf[at] = e.first;
+    std::memcpy(gf + at + 1, of + at, n - at);
+    const std::uint8_t* ol = tail_lens(h);
+    std::uint8_t* gl = tail_lens(g);
+    std::memcpy(gl, ol, at);
+    gl[at] = static_cast<std::uint8_t>(e.tail.size());
+    std::memcpy(gl + at + 1, ol + at, n - at);
+    std::size_t split = 0;
+    for (int j = 0; j < at; ++j)
+      split += ol[j];
+    const std::uint8_t* ot = ol + n;
+    std::uint8_t* gt = gl + n + 1;
+    std::memcpy(gt, ot, split);
+    if (!e.tail.empty())
+      std::memcpy(gt + split, e.tail.data(), e.tail.size());
+    std::memcpy(gt + split + e.tail.size(), ot + split, t - split);
+    h->~node_header();
+    node_free<V>(h, old_size);
+    return g;
+  }
+
   /// A shallow copy (children shared, values copied): the copy-on-write step.
   static node_header* clone(const node_header* h) {
     entry_src<V> es[small_node_max];

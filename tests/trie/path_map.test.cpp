@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -695,6 +696,50 @@ TEST_CASE("many copies of one map diverge independently") {
       int expected = (i % 7 == 0) ? static_cast<int>(c) * 1000 + i : i;
       if (id_at(copies[c], be32(static_cast<std::uint32_t>(i * 131))) != expected) {
         FAIL_CHECK("copy " << c << " key " << i);
+      }
+    }
+  }
+}
+
+// -- wide nodes -----------------------------------------------------------------------------------
+
+// Nodes whose entries mostly have tails stay small up to 32 entries and keep the high halves of
+// their masks apart; entries with values and children in both halves, grown one insertion at a
+// time (the relocating insert) and shrunk again, must agree with a std::map.
+TEST_CASE("wide nodes with tails, values and children agree with a std::map under inserts and removals") {
+  std::mt19937_64 rng(20261126);
+  for (int round = 0; round < 40; ++round) {
+    path_map<int> m;
+    std::map<std::string, int> model;
+    auto key = [&] {
+      std::string k(rng() % 2, 'p');
+      k.push_back(static_cast<char>('0' + rng() % 40));
+      k += "tt";
+      for (std::size_t i = 0, n = 1 + rng() % 3; i < n; ++i)
+        k.push_back(static_cast<char>('0' + rng() % 40));
+      return k;
+    };
+    for (int op = 0; op < 600; ++op) {
+      std::string k = key();
+      int v = op;
+      if (rng() % 4 != 0) {
+        bool fresh = model.count(k) == 0;
+        model[k] = v;
+        CHECK(m.set_val_at(k, v).has_value() == !fresh);
+      } else {
+        bool had = model.erase(k) != 0;
+        CHECK(m.remove_val_at(k, rng() % 2 == 0).has_value() == had);
+      }
+      if (op % 50 == 49) {
+        std::vector<std::string> want;
+        for (auto& [mk, mv] : model) {
+          want.push_back(mk);
+          const int* got = m.get_val_at(mk);
+          REQUIRE(got != nullptr);
+          CHECK(*got == mv);
+        }
+        CHECK(keys(m) == want);
+        CHECK(m.val_count() == model.size());
       }
     }
   }

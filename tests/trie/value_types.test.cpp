@@ -29,6 +29,14 @@ std::vector<std::string> mixed_keys() {
     ks.push_back(be32(i * 2654435761u));
   for (std::uint32_t i = 0; i < 40; ++i)
     ks.push_back("dense" + be32(i)); // 40 siblings under one parent
+  for (std::uint32_t i = 0; i < 40; ++i) // 40 siblings with tails: small up to 32, then dense
+    ks.push_back("wide" + std::string(1, char('A' + i)) + "tail" + be32(i * 7919u));
+  for (std::uint32_t i = 0; i < 24; i += 2) // a small node of 24 entries with tails: values
+    ks.push_back("mid" + std::string(1, char('a' + i)) + (i % 3 ? "v" : "xyz"));
+  for (std::uint32_t i = 1; i < 24; i += 2) { // and children
+    ks.push_back("mid" + std::string(1, char('a' + i)) + "rest" + be32(i));
+    ks.push_back("mid" + std::string(1, char('a' + i)) + "rest" + be32(i + 0x100));
+  }
   ks.push_back("a");
   ks.push_back("ab");
   ks.push_back("abc");

@@ -430,16 +430,16 @@ private:
 
   /// A dense node holding `n` sorted entries; multi-byte keys move into new child nodes.
   /// Whether `n` entries, `tails` of them with a tail, make a small node rather than a dense
-  /// one: always up to `small_node_short`, and up to `small_node_max` while more than half of
-  /// them have a tail.
-  /// Converting to dense moves each tail into a node of its own (one 48-byte node per key for
-  /// random 16-byte keys, the common case of nodes of 17 to 32 entries there); one-byte entries
-  /// cost no more in a dense node, and a dense node finds them without scanning (the upper
-  /// levels of a word list).
+  /// one: always up to `small_node_short`, and up to `small_node_max` while at least three
+  /// quarters of them have a tail. Converting to dense moves each tail into a node of its own
+  /// (one 48-byte node per key for random 16-byte keys, whose nodes two levels down hold 17 to
+  /// 32 entries, all with tails); one-byte entries cost no more in a dense node, which finds
+  /// them without scanning. Measured on the word list, where upper nodes mix both kinds: at
+  /// "more than half" lookups were 5% slower than at three quarters, for 0.1% less memory.
   static bool fits_small(std::size_t n, std::size_t tails) noexcept {
     if (n <= small_node_short)
       return true;
-    return n <= small_node_max && 2 * tails > n;
+    return n <= small_node_max && 4 * tails >= 3 * n;
   }
 
   static node_header* dense_from(entry_src<V>* es, int n) {

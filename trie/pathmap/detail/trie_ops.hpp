@@ -87,8 +87,13 @@ struct trie_ops {
       std::uint8_t b = k[i];
       if (h->tag == node_tag::dense) {
         if (++i == n) {
-          if (h->f2 == 256) // full: every byte has a value, its rank is the byte
-            return dn::values(h) + b;
+          // A full leaf (256 values, no child array: the last level of dense integer keys)
+          // keeps byte b's value at a fixed offset. Its address is computed without reading
+          // the header, so that the value's cache line loads while the header's is checked
+          // (one cache miss per lookup instead of two in a row).
+          auto leaf = reinterpret_cast<std::uintptr_t>(h) + dn::values_offset(0);
+          if (h->f2 == 256 && h->f0 == 0)
+            return reinterpret_cast<const V*>(leaf) + b;
           return dn::val(h, b);
         }
         if (h->f0 == 0) // no child capacity: a leaf

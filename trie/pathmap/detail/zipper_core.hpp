@@ -436,6 +436,15 @@ public:
     if (f.e < 0 || f.h->tag != node_tag::dense || f.depth < root_len_)
       return nullptr;
     using dn = dense_node<V>;
+    if (f.h->f2 == 256 && f.h->f0 == 0) {
+      // A full leaf (every byte has a value, no child array): the next value is the next byte's,
+      // at rank = byte. The last level of dense integer keys; nothing else to check.
+      if (f.e == 255)
+        return nullptr;
+      ++f.e;
+      path_.back() = std::uint8_t(f.e);
+      return dn::values(f.h) + f.e;
+    }
     const byte_mask& kids = dn::kids(f.h);
     if (kids.test(std::uint8_t(f.e)))
       return nullptr;

@@ -22,10 +22,20 @@
 ///
 /// **Thread safety:** none; a write zipper and its map belong to one thread at a time.
 
+#include <atomic>
+#include <memory>
 #include <optional>
 
 #include "pathmap/detail/core_zipper.hpp"
 #include "pathmap/lattice.hpp"
+
+namespace pathmap::detail {
+
+/// Set by a nested zipper head when it dies; read by the write zipper it came from, which must
+/// then rebuild its frames. Shared so that either may outlive or move away from the other.
+using stale_flag = std::shared_ptr<std::atomic<bool>>;
+
+} // namespace pathmap::detail
 
 namespace pathmap {
 
@@ -58,6 +68,7 @@ public:
   // frames are stale and these only edit the path.
 
   void reset() {
+    check_heads();
     if (dirty_) {
       core_.lazy_truncate(0);
       return;
@@ -66,11 +77,13 @@ public:
     core_.reset();
   }
   void descend_to(path_view k) {
+    check_heads();
     core_.lazy_append(k);
     if (!dirty_)
       pending_ += k.size();
   }
   bool ascend(std::size_t n) {
+    check_heads();
     std::size_t can = core_.path().size();
     if (dirty_ || n <= pending_) {
       core_.lazy_truncate(core_.origin_path().size() - std::min(n, can));
@@ -235,15 +248,14 @@ public:
   // -- nested heads ------------------------------------------------------------------
 
   /// A zipper head rooted at the focus (creating it). Do not use this zipper while the head
-  /// lives.
+  /// lives; moving or destroying it meanwhile is safe (the head's death marks whichever zipper
+  /// now holds this one's state stale, through a shared flag).
   pathmap::zipper_head<V> zipper_head();
-
-  /// Marks the frames stale (the trie below changed behind this zipper's back).
-  void invalidate_frames() noexcept { touch(); }
 
   // -- engine access ------------------------------------------------------------------
 
   const detail::zipper_core<V>& read_core() const {
+    check_heads();
     if (dirty_) {
       core_.reorigin(origin_->get(), origin_val_->has_value() ? &**origin_val_ : nullptr);
       dirty_ = false;
@@ -260,9 +272,15 @@ public:
   }
 
 private:
-  void touch() noexcept {
+  void touch() const noexcept {
     dirty_ = true;
     pending_ = 0;
+  }
+
+  /// A nested head that died changed the trie below: the frames must be rebuilt.
+  void check_heads() const noexcept {
+    if (head_gone_ && head_gone_->exchange(false, std::memory_order_acq_rel))
+      touch();
   }
 
   void drop_pending() {
@@ -288,6 +306,7 @@ private:
   mutable detail::zipper_core<V> core_;
   mutable bool dirty_ = false;      // frames stale: rebuild from the origin
   mutable std::size_t pending_ = 0; // path bytes appended since the frames were right
+  detail::stale_flag head_gone_;     // set by a nested head when it dies (zipper_head())
 };
 
 static_assert(zipper_writing<write_zipper<int>>);

@@ -60,9 +60,12 @@ class zipper_head {
 public:
   /// A head over the trie in `*slot` / `*val_slot` (a map's root, or a write zipper's root
   /// slots). The content moves into the head's own root cell and back when the head dies.
-  /// `parent`, if given, is told to re-read the trie when the head is gone.
-  zipper_head(ptr* slot, std::optional<V>* val_slot, write_zipper<V>* parent = nullptr)
-    : root_(new detail::cell<V>), slot_(slot), val_slot_(val_slot), parent_(parent),
+  /// `parent_stale`, if given, is set when the head is gone: the write zipper the head came
+  /// from then re-reads the trie. A shared flag rather than a pointer to that zipper, so that
+  /// moving or destroying the zipper while the head lives leaves nothing dangling.
+  zipper_head(ptr* slot, std::optional<V>* val_slot, detail::stale_flag parent_stale = {})
+    : root_(new detail::cell<V>), slot_(slot), val_slot_(val_slot),
+      parent_stale_(std::move(parent_stale)),
       registry_(std::make_shared<detail::lock_registry>()) {
     root_->child = std::move(*slot);
     root_->val = std::move(*val_slot);
@@ -70,13 +73,13 @@ public:
   }
 
   /// A head rooted at the pinned cell `root` (a write zipper's focus).
-  zipper_head(detail::cell_ref<V> root, write_zipper<V>* parent)
-    : root_(std::move(root)), parent_(parent),
+  zipper_head(detail::cell_ref<V> root, detail::stale_flag parent_stale)
+    : root_(std::move(root)), parent_stale_(std::move(parent_stale)),
       registry_(std::make_shared<detail::lock_registry>()) {}
 
   zipper_head(zipper_head&& o) noexcept
     : root_(std::move(o.root_)), slot_(std::exchange(o.slot_, nullptr)), val_slot_(o.val_slot_),
-      parent_(std::exchange(o.parent_, nullptr)), registry_(std::move(o.registry_)) {}
+      parent_stale_(std::move(o.parent_stale_)), registry_(std::move(o.registry_)) {}
   zipper_head& operator=(zipper_head&&) = delete;
   zipper_head(const zipper_head&) = delete;
   zipper_head& operator=(const zipper_head&) = delete;
@@ -96,8 +99,8 @@ public:
         *val_slot_ = root_->val;
       }
     }
-    if (parent_)
-      parent_->invalidate_frames();
+    if (parent_stale_)
+      parent_stale_->store(true, std::memory_order_release);
   }
 
   // -- readers ------------------------------------------------------------------------
@@ -191,7 +194,7 @@ private:
   detail::cell_ref<V> root_;
   ptr* slot_ = nullptr;
   std::optional<V>* val_slot_ = nullptr;
-  write_zipper<V>* parent_ = nullptr;
+  detail::stale_flag parent_stale_;
   std::shared_ptr<detail::lock_registry> registry_;
 };
 
@@ -205,10 +208,12 @@ pathmap::zipper_head<V> path_map<V>::zipper_head() {
 template <class V>
 pathmap::zipper_head<V> write_zipper<V>::zipper_head() {
   path_view f = core_.walk_path();
+  if (!head_gone_)
+    head_gone_ = std::make_shared<std::atomic<bool>>(false);
   if (f.empty())
-    return pathmap::zipper_head<V>(origin_, origin_val_, this);
+    return pathmap::zipper_head<V>(origin_, origin_val_, head_gone_);
   touch();
-  return pathmap::zipper_head<V>(detail::head_ops<V>::pin_cell(*origin_, f), this);
+  return pathmap::zipper_head<V>(detail::head_ops<V>::pin_cell(*origin_, f), head_gone_);
 }
 
 } // namespace pathmap

@@ -909,6 +909,45 @@ TEST_CASE("heads nest several levels deep and from a map's write zipper") {
   CHECK(dump(m) == "top/1=1|top/1/mid/2=2|top/1/mid/2/3=3");
 }
 
+TEST_CASE("a writer moved or destroyed while its nested head lives leaves nothing dangling") {
+  path_map<int> m;
+  std::optional<pathmap::zipper_head<int>> head;
+  std::optional<pathmap::write_zipper<int>> moved;
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("top");
+    wz.set_val(1);
+    head.emplace(wz.zipper_head());
+    moved.emplace(std::move(wz));
+  } // the zipper the head came from is gone; the head tells the moved one
+  {
+    auto w = head->write_zipper_at_exclusive_path("/x");
+    REQUIRE(w.has_value());
+    w->set_val(7);
+  }
+  head.reset();
+  CHECK(moved->val_count() == 2u);
+  moved->descend_to("/x");
+  REQUIRE(moved->val() != nullptr);
+  CHECK(*moved->val() == 7);
+  moved.reset();
+  CHECK(dump(m) == "top=1|top/x=7");
+
+  // The other order: the writer dies first, then its head.
+  {
+    std::optional<pathmap::zipper_head<int>> h2;
+    {
+      auto wz = m.write_zipper();
+      wz.descend_to("top");
+      h2.emplace(wz.zipper_head());
+    }
+    auto w = h2->write_zipper_at_exclusive_path("/y");
+    REQUIRE(w.has_value());
+    w->set_val(8);
+  }
+  CHECK(dump(m) == "top=1|top/x=7|top/y=8");
+}
+
 TEST_CASE("a nested head at a focus inside a compressed key splits the key") {
   path_map<int> m{{"w/abcdef", 1}};
   {

@@ -53,6 +53,11 @@ public:
     origin_missing_ = origin_missing;
     origin_ = origin;
     origin_val_ = origin_val;
+    // Buffers of whole cache lines (jemalloc's 64- and 256-byte size classes are line-aligned):
+    // zippers made on one thread and moved to others must not share a line with another
+    // zipper's buffers, which their owners write at every step.
+    path_.reserve(std::max<std::size_t>(64, above.size() + root.size()));
+    stack_.reserve(256 / sizeof(frame));
     path_.assign(above.begin(), above.end());
     path_.insert(path_.end(), root.begin(), root.end());
     ext_ = above.size();

@@ -7,6 +7,8 @@
 
 #include "pathmap/actors/all.hpp"
 
+#include "exception_reply.hpp"
+
 #include <algorithm>
 #include <climits>
 #include <cstdint>
@@ -129,16 +131,7 @@ using test_worker_actor = worker_actor<V>::stateful_pointer<test_worker_state>;
 worker_actor<V>::behavior_type test_worker(test_worker_actor self, int id,
                                            std::shared_ptr<worker_log> log, fault f, int times) {
   self->state.faults_left = times;
-  // What CAF's default handler does, without printing through aout.
-  self->set_exception_handler([](std::exception_ptr& e) -> caf::error {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& x) {
-      return caf::make_error(caf::sec::runtime_error, x.what());
-    } catch (...) {
-      return caf::make_error(caf::sec::runtime_error, "non-standard exception");
-    }
-  });
+  self->set_exception_handler(exception_reply);
   return {
     [=](task<V>& t) -> caf::result<task_done> {
       log->arrivals.push_back(seen{id, t.index, t.attempt});

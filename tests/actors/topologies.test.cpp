@@ -25,6 +25,8 @@
 
 #include "pathmap/actors/all.hpp"
 
+#include "exception_reply.hpp"
+
 namespace pt = pathmap::topologies;
 using namespace pathmap::actors;
 using V = std::uint64_t;
@@ -152,16 +154,7 @@ enum class flaw { throws_first, hangs_first, errors_often };
 worker_actor<V>::behavior_type
 flaky(tsan_visible<worker_actor<V>::stateful_base<flaky_state>>* self, flaw f,
       std::shared_ptr<std::atomic<int>> seen) {
-  // What CAF's default handler does, without printing through aout.
-  self->set_exception_handler([](std::exception_ptr& e) -> caf::error {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& x) {
-      return caf::make_error(caf::sec::runtime_error, x.what());
-    } catch (...) {
-      return caf::make_error(caf::sec::runtime_error, "non-standard exception");
-    }
-  });
+  self->set_exception_handler(exception_reply);
   return {
     [=](task<V>& t) -> caf::result<task_done> {
       int n = (*seen)++;

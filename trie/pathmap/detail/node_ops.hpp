@@ -59,8 +59,9 @@ struct node_ops {
     return small(h) ? sn::val(h, e) : is_cell(h) ? cn::val(h, e) : dn::val(h, e);
   }
   static ptr* child_slot(const node_header* h, int e) noexcept {
-    return small(h) ? sn::child_slot(h, e)
-                    : is_cell(h) ? cn::child_slot(h, e) : dn::child_slot(h, e);
+    return small(h)     ? sn::child_slot(h, e)
+           : is_cell(h) ? cn::child_slot(h, e)
+                        : dn::child_slot(h, e);
   }
   static node_header* child(const node_header* h, int e) noexcept {
     ptr* c = child_slot(h, e);
@@ -209,26 +210,24 @@ struct node_ops {
     while (at < n && sn::firsts(h)[at] < first)
       ++at;
     entry_src<V> added{first, tail, val, true, child};
-    if (fits_small(n + 1, sn::tail_count(h) + !tail.empty())) {
-      if constexpr (std::is_nothrow_move_constructible_v<V>) {
+    const bool stays_small = fits_small(h, !tail.empty());
+    if constexpr (std::is_nothrow_move_constructible_v<V>) {
+      if (stays_small) {
         node_header* g = sn::insert_relocating(h, at, added);
         slot.release(); // freed by insert_relocating
         slot = ptr(g);
-      } else {
-        entry_src<V> es[small_node_max];
-        sn::describe_all(h, es, true);
-        for (int i = n; i > at; --i)
-          es[i] = es[i - 1];
-        es[at] = added;
-        slot = ptr(sn::build(es, n + 1));
+        return at;
       }
-      return at;
     }
     entry_src<V> es[small_node_max + 1];
     sn::describe_all(h, es, true);
     for (int i = n; i > at; --i)
       es[i] = es[i - 1];
     es[at] = added;
+    if (stays_small) {
+      slot = ptr(sn::build(es, n + 1));
+      return at;
+    }
     slot = ptr(dense_from(es, n + 1));
     return first;
   }
@@ -428,20 +427,22 @@ private:
       slot = ptr(n);
   }
 
-  /// A dense node holding `n` sorted entries; multi-byte keys move into new child nodes.
-  /// Whether `n` entries, `tails` of them with a tail, make a small node rather than a dense
-  /// one: always up to `small_node_short`, and up to `small_node_max` while at least three
-  /// quarters of them have a tail. Converting to dense moves each tail into a node of its own
-  /// (one 48-byte node per key for random 16-byte keys, whose nodes two levels down hold 17 to
-  /// 32 entries, all with tails); one-byte entries cost no more in a dense node, which finds
-  /// them without scanning. Measured on the word list, where upper nodes mix both kinds: at
-  /// "more than half" lookups were 5% slower than at three quarters, for 0.1% less memory.
-  static bool fits_small(std::size_t n, std::size_t tails) noexcept {
+  /// Whether small node `h` with one entry more (`added_tail`: that entry has a tail) stays a
+  /// small node rather than becoming a dense one: always up to `small_node_short` entries, and
+  /// up to `small_node_max` while at least three quarters of them have a tail. Converting to
+  /// dense moves each tail into a node of its own (one 48-byte node per key for random 16-byte
+  /// keys, whose nodes two levels down hold 17 to 32 entries, all with tails); one-byte entries
+  /// cost no more in a dense node, which finds them without scanning. Measured on the word
+  /// list, where upper nodes mix both kinds: at "more than half" lookups were 5% slower than at
+  /// three quarters, for 0.1% less memory.
+  static bool fits_small(const node_header* h, bool added_tail) noexcept {
+    std::size_t n = std::size_t(h->n) + 1;
     if (n <= small_node_short)
       return true;
-    return n <= small_node_max && 4 * tails >= 3 * n;
+    return n <= small_node_max && 4 * (sn::tail_count(h) + added_tail) >= 3 * n;
   }
 
+  /// A dense node holding `n` sorted entries; multi-byte keys move into new child nodes.
   static node_header* dense_from(entry_src<V>* es, int n) {
     ptr subs[small_node_max + 1];
     std::size_t nc = 0, nv = 0;

@@ -4,7 +4,8 @@
 ///
 /// Layout after the 12-byte header (`n` entries, `nc` children, `nv` values, `t` tail bytes):
 ///
-///     [u8 first[n]] [hi masks] [node_ptr children[nc]] [V values[nv]] [u8 tail_len[n]] [u8 tails[t]]
+///     [u8 first[n]] [hi masks] [node_ptr children[nc]] [V values[nv]] [u8 tail_len[n]] [u8
+///     tails[t]]
 ///
 /// (children and values aligned for their types). Entries are sorted by their first byte, which
 /// is kept apart in `first[]` at the fixed offset 12, so that a lookup scans `n` contiguous
@@ -22,8 +23,8 @@
 /// entries on average (Poisson). At a limit of 16, a third of them overflowed into a dense node
 /// over one-entry nodes, 48 bytes each for a 13-byte tail and a value; at 32 almost none do,
 /// which took memory from 43.6 to 27.4 bytes per key. Past 16 entries a node stays small only
-/// while three quarters of its entries have tails (`node_ops::fits_small`): nodes of one-byte keys, like the
-/// upper levels of a word list, are found faster in a dense node at no cost in memory.
+/// while three quarters of its entries have tails (`node_ops::fits_small`): nodes of one-byte keys,
+/// like the upper levels of a word list, are found faster in a dense node at no cost in memory.
 ///
 /// Measured on /usr/share/dict/words with `uint64_t` values: 104,334 words in 54,000 nodes;
 /// this layout (12-byte header, first bytes in the alignment gap, one length byte per entry)
@@ -99,6 +100,16 @@ struct small_node {
     std::memcpy(&hi, base(h) + sizeof(node_header) + h->n + at, sizeof(hi));
     return lo | std::uint32_t(hi) << 16;
   }
+  /// Stores the value and child masks of `h`, whose entry count is set.
+  static void set_masks(node_header* h, std::uint32_t vm, std::uint32_t cm) noexcept {
+    h->f0 = static_cast<std::uint16_t>(vm);
+    h->f1 = static_cast<std::uint16_t>(cm);
+    if (hi_bytes(h->n)) {
+      std::uint16_t hi[2] = {static_cast<std::uint16_t>(vm >> 16),
+                             static_cast<std::uint16_t>(cm >> 16)};
+      std::memcpy(base(h) + sizeof(node_header) + h->n, hi, sizeof(hi));
+    }
+  }
   static std::uint8_t* firsts(const node_header* h) noexcept {
     return reinterpret_cast<std::uint8_t*>(base(h) + sizeof(node_header));
   }
@@ -130,9 +141,7 @@ struct small_node {
       begin += lens[j];
     return {lens + h->n + begin, lens[i]};
   }
-  static std::size_t key_len(const node_header* h, int i) noexcept {
-    return 1 + tail(h, i).size();
-  }
+  static std::size_t key_len(const node_header* h, int i) noexcept { return 1 + tail(h, i).size(); }
   static bool has_val(const node_header* h, int i) noexcept { return (vmask(h) >> i) & 1u; }
   static bool has_child(const node_header* h, int i) noexcept { return (cmask(h) >> i) & 1u; }
   static V* val(const node_header* h, int i) noexcept {
@@ -204,13 +213,7 @@ struct small_node {
       vb |= std::uint32_t(es[i].val != nullptr) << i;
       cb |= std::uint32_t(es[i].child != nullptr) << i;
     }
-    h->f0 = static_cast<std::uint16_t>(vb);
-    h->f1 = static_cast<std::uint16_t>(cb);
-    if (n > 16) {
-      std::uint16_t hi[2] = {static_cast<std::uint16_t>(vb >> 16),
-                             static_cast<std::uint16_t>(cb >> 16)};
-      std::memcpy(firsts(h) + n, hi, sizeof(hi));
-    }
+    set_masks(h, vb, cb);
     h->f2 = static_cast<std::uint16_t>(t);
     // Values first: the only step that can throw.
     V* vs = values(h);
@@ -266,9 +269,9 @@ struct small_node {
   /// cache miss and two atomic operations) and the arrays are copied segment by segment: the
   /// cheap path of the most frequent structural edit. Strong guarantee: only copying `e`'s
   /// value can throw, and that comes first; `h` is untouched until it succeeded.
-  static node_header* insert_relocating(node_header* h, int at, const entry_src<V>& e)
-    requires std::is_nothrow_move_constructible_v<V>
-  {
+  static node_header*
+  insert_relocating(node_header* h, int at,
+                    const entry_src<V>& e) requires std::is_nothrow_move_constructible_v<V> {
     const std::size_t n = h->n, t = h->f2, old_size = size_of(h);
     const std::uint32_t vm = vmask(h), cm = cmask(h);
     const std::size_t nv0 = popcount64(vm), nc0 = popcount64(cm);
@@ -283,13 +286,7 @@ struct small_node {
       return std::uint32_t((m & below) | high | std::uint64_t(bit) << at);
     };
     const std::uint32_t gvm = widen(vm, ev), gcm = widen(cm, ec);
-    g->f0 = static_cast<std::uint16_t>(gvm);
-    g->f1 = static_cast<std::uint16_t>(gcm);
-    if (n + 1 > 16) {
-      std::uint16_t hi[2] = {static_cast<std::uint16_t>(gvm >> 16),
-                             static_cast<std::uint16_t>(gcm >> 16)};
-      std::memcpy(firsts(g) + n + 1, hi, sizeof(hi));
-    }
+    set_masks(g, gvm, gcm);
     g->f2 = static_cast<std::uint16_t>(t + e.tail.size());
     const std::size_t vr = popcount64(vm & below), cr = popcount64(cm & below);
     V* ov = values(h);

@@ -745,4 +745,49 @@ TEST_CASE("wide nodes with tails, values and children agree with a std::map unde
   }
 }
 
+TEST_CASE("nodes of every width, of dangling paths only or with long tails, are searched exactly") {
+  // Lookups compare first bytes 16 at a time and add tail lengths 8 at a time, reading past the
+  // arrays they scan (never past the node): widths around 8, 16 and 32 entries, nodes without a
+  // single value or child, and the byte 0 (what padding holds) must all be found exactly.
+  for (std::size_t tail : {0, 1, 7, 8, 9, 200}) {
+    for (int width = 1; width <= 32; ++width) {
+      path_map<int> m;
+      auto key = [&](int i) {
+        std::string k = "x";
+        k.push_back(static_cast<char>(i * 3)); // 0, 3, 6, ...
+        k.append(tail + static_cast<std::size_t>(i % 3), static_cast<char>('a' + i % 26));
+        return k;
+      };
+      for (int i = 0; i < width; ++i)
+        REQUIRE(m.create_path(key(i)));
+      for (int i = 0; i < width; ++i) {
+        std::string k = key(i);
+        CHECK(m.path_exists_at(k));
+        CHECK(m.get_val_at(k) == nullptr);
+        std::string off = k;
+        off[1] = static_cast<char>(off[1] + 1); // a first byte no entry has
+        CHECK_FALSE(m.path_exists_at(off));
+        if (!k.empty() && k.size() > 2) {
+          std::string wrong = k;
+          wrong.back() = 'Z'; // the right entry, a different tail
+          CHECK_FALSE(m.path_exists_at(wrong));
+        }
+      }
+      // Values on every other path: the same nodes with values in between.
+      for (int i = 0; i < width; i += 2)
+        m.set_val_at(key(i), i);
+      for (int i = 0; i < width; ++i) {
+        const int* v = m.get_val_at(key(i));
+        if (i % 2 == 0) {
+          REQUIRE(v != nullptr);
+          CHECK(*v == i);
+        } else {
+          CHECK(v == nullptr);
+          CHECK(m.path_exists_at(key(i)));
+        }
+      }
+    }
+  }
+}
+
 TEST_SUITE_END();

@@ -53,11 +53,8 @@ struct trie_ops {
         h = ops::child(h, b);
         continue;
       }
-      const std::uint8_t* f = sn::firsts(h);
-      int e = 0, cnt = h->n;
-      while (e < cnt && f[e] != b)
-        ++e;
-      if (e == cnt)
+      int e = sn::find(h, b);
+      if (e < 0)
         return false;
       path_view t = sn::tail(h, e);
       std::size_t tl = t.size();
@@ -110,11 +107,8 @@ struct trie_ops {
         h = ops::child(h, b);
         continue;
       }
-      const std::uint8_t* f = sn::firsts(h);
-      int e = 0, cnt = h->n;
-      while (e < cnt && f[e] != b)
-        ++e;
-      if (e == cnt)
+      int e = sn::find(h, b);
+      if (e < 0)
         return nullptr;
       path_view t = sn::tail(h, e);
       std::size_t tl = t.size();

@@ -110,6 +110,11 @@ struct trie_ops {
       int e = sn::find(h, b);
       if (e < 0)
         return nullptr;
+      // The child's cache line starts loading now, while the tail is compared (the compare's
+      // data-dependent branches would otherwise hold the load back until they resolve).
+      const node_header* next = sn::child(h, e);
+      if (next)
+        __builtin_prefetch(next);
       path_view t = sn::tail(h, e);
       std::size_t tl = t.size();
       if (tl > n - i - 1)
@@ -120,7 +125,7 @@ struct trie_ops {
       i += tl + 1;
       if (i == n)
         return sn::val(h, e);
-      h = sn::child(h, e);
+      h = next;
     }
     return nullptr;
   }

@@ -171,6 +171,8 @@ struct small_node {
   /// The tail of entry `i`: its offset is the sum of the tail lengths before it.
   static path_view tail(const node_header* h, int i) noexcept {
     const std::uint8_t* lens = tail_lens(h);
+    if (lens[i] == 0)
+      return {lens + h->n, 0}; // no tail: no need to add up the lengths before it
     return {lens + h->n + tail_offset(lens, i), lens[i]};
   }
   /// Sum of `lens[0..i)`, 8 lengths per step on little-endian machines (`bytes` makes the
@@ -200,7 +202,7 @@ struct small_node {
     x = (x & even) + ((x >> 8) & even);
     return static_cast<std::size_t>((x * 0x0001000100010001ull) >> 48);
   }
-  static std::size_t key_len(const node_header* h, int i) noexcept { return 1 + tail(h, i).size(); }
+  static std::size_t key_len(const node_header* h, int i) noexcept { return 1 + tail_lens(h)[i]; }
   static bool has_val(const node_header* h, int i) noexcept { return (vmask(h) >> i) & 1u; }
   static bool has_child(const node_header* h, int i) noexcept { return (cmask(h) >> i) & 1u; }
   static V* val(const node_header* h, int i) noexcept {
@@ -220,6 +222,7 @@ struct small_node {
     node_ptr<V>* c = child_slot(h, i);
     return c ? c->get() : nullptr;
   }
+
   static byte_mask root_mask(const node_header* h) noexcept {
     byte_mask m;
     const std::uint8_t* f = firsts(h);

@@ -4,7 +4,8 @@
 ///
 /// Layout after the 12-byte header (`n` entries, `nc` children, `nv` values, `t` tail bytes):
 ///
-///     [u8 first[n]] [hi masks] [u8 tail_len[n]] [u8 tails[t]] [node_ptr children[nc]] [V values[nv]]
+///     [u8 first[n]] [hi masks] [u8 tail_len[n]] [u8 tails[t]]
+///     [node_ptr children[nc]] [V values[nv]]
 ///
 /// (children and values aligned for their types). Entries are sorted by their first byte, which
 /// is kept apart in `first[]` at the fixed offset 12. The rest of entry `i`'s key (its *tail*,
@@ -55,7 +56,7 @@
 #include <type_traits>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#  include <emmintrin.h>
 #endif
 
 #include "pathmap/detail/assert.hpp"
@@ -223,7 +224,6 @@ struct small_node {
     node_ptr<V>* c = child_slot(h, i);
     return c ? c->get() : nullptr;
   }
-
   static byte_mask root_mask(const node_header* h) noexcept {
     byte_mask m;
     const std::uint8_t* f = firsts(h);

@@ -18,11 +18,11 @@
 ///   pinned cell; made by the zipper head for the parent of a write zipper's root.
 ///
 /// Memory layout of every node: a 12-byte `node_header`, then kind-specific data; every node
-/// allocation is at least 16 bytes. The header puts the reference count at bytes 8..12, so that
-/// a dying node can store a "next dead node" pointer in bytes 8..16 (its count and the first
-/// data bytes, which destruction does not need: sizes come from header bytes 0..8).
-/// Destruction then walks a list threaded through the dying nodes themselves and never
-/// recurses or allocates, whatever the depth of the trie.
+/// allocation is at least 16 bytes (small nodes 28, `small_node::min_bytes`). The header puts
+/// the reference count at bytes 8..12, so that a dying node can store a "next dead node" pointer
+/// in bytes 8..16 (its count and the first data bytes, which destruction does not need: sizes
+/// come from header bytes 0..8). Destruction then walks a list threaded through the dying nodes
+/// themselves and never recurses or allocates, whatever the depth of the trie.
 ///
 /// **Thread safety:** reference counts are atomic (relaxed increment, acq_rel decrement), so
 /// nodes may be shared between maps used on different threads. A node is mutated only when its
@@ -81,9 +81,6 @@ struct node_traits {
   /// Allocation alignment.
   static constexpr std::size_t alloc_align = data_align > 16 ? data_align : 16;
 };
-
-/// Smallest node allocation: room for the dead-list link at bytes 8..16.
-inline constexpr std::size_t min_node_bytes = 16;
 
 /// Raw allocation of a node of `bytes` bytes (jemalloc sized classes make exact sizes cheap).
 template <class V>

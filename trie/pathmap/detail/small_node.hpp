@@ -386,9 +386,7 @@ struct small_node {
     std::memcpy(gl, ol, at);
     gl[at] = static_cast<std::uint8_t>(e.tail.size());
     std::memcpy(gl + at + 1, ol + at, n - at);
-    std::size_t split = 0;
-    for (int j = 0; j < at; ++j)
-      split += ol[j];
+    const std::size_t split = tail_offset(ol, at);
     const std::uint8_t* ot = ol + n;
     std::uint8_t* gt = gl + n + 1;
     std::memcpy(gt, ot, split);

@@ -43,12 +43,15 @@ struct config : caf::actor_system_config {
     pt::register_types(*this);
     opt_group{custom_options_, "global"}
       .add(opts.workers, "workers,w",
-           "workers; pipeline: stage actors; query: searchers (default 4)")
-      .add(opts.elements, "elements,e", "copy, pipeline: input values (default 65535)")
+           "workers; pipeline: stage actors; query: searchers (default 4; copy: 1 to 256, "
+           "others: 1 to 4096)")
+      .add(opts.elements, "elements,e",
+           "copy, pipeline: input values, at least one per worker or batch (default 65535)")
       .add(opts.tasks, "tasks,t",
            "copy: 0 = one task per worker (the seed), N = split into ~N tasks; wordcount: "
-           "chunks (0 = 4 per worker); pipeline: batches (0 = 4 per stage)")
-      .add(opts.in_flight, "in-flight", "tasks in flight per worker (default 2)")
+           "chunks (0 = 4 per worker, at most 256); pipeline: batches (0 = 4 per stage, at "
+           "most 256)")
+      .add(opts.in_flight, "in-flight", "tasks in flight per worker (default 2, at most 1024)")
       .add(opts.file, "file,f", "wordcount, query: text file (default /usr/share/dict/words)")
       .add(opts.repeat, "repeat", "wordcount: read the file this many times (default 8)")
       .add(opts.prefix, "prefix", "query: prefix length in bytes (default 2)")

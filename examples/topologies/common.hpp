@@ -25,6 +25,10 @@ inline double seconds_since(clock::time_point t0) {
 /// `prefix` followed by the 8 big-endian bytes of `i`.
 pathmap::path with_be64(pathmap::path prefix, std::uint64_t i);
 
+/// Chunks of lines of a wordcount run and batches of a pipeline run: `o.tasks`, or 4 per
+/// worker when it is 0, at most 256 (a chunk's or batch's index is one path byte).
+std::uint32_t parts_of(const options& o);
+
 /// Sends `j` to `c` and waits for the report (`actors::ask`). While it waits, and if `o.live` is
 /// set, a helper thread polls the coordinator's statistics and sets `o.live->done` to the tasks
 /// it completed (the coordinator belongs to one run). `*replied` (if given) is set to the moment

@@ -18,7 +18,9 @@ namespace pathmap::topologies {
 using detail::value;
 
 caf::expected<result> run_copy(caf::actor_system& sys, const options& o) {
-  std::uint32_t workers = std::max<std::uint32_t>(1, std::min<std::uint32_t>(o.workers, 256));
+  if (auto err = validate("copy", o))
+    return err;
+  std::uint32_t workers = o.workers;
   // -- set-up (not timed) --
   path_map<value> input = seed_input(o.elements, workers);
   actors::coordinator_config cc;

@@ -159,9 +159,10 @@ void register_pipeline_types(caf::actor_system_config& cfg) {
 } // namespace detail
 
 caf::expected<result> run_pipeline(caf::actor_system& sys, const options& o) {
-  std::uint32_t stages = std::max<std::uint32_t>(1, o.workers);
-  std::uint32_t batches = o.tasks != 0 ? o.tasks : 4 * stages;
-  batches = std::max<std::uint32_t>(1, std::min<std::uint32_t>(batches, 256));
+  if (auto err = validate("pipeline", o))
+    return err;
+  std::uint32_t stages = o.workers;
+  std::uint32_t batches = detail::parts_of(o);
   // -- set-up (not timed) --
   path_map<value> input = seed_input(o.elements, batches);
   auto coordinator = actors::spawn_coordinator<value>(sys, input);

@@ -135,8 +135,10 @@ void register_query_types(caf::actor_system_config& cfg) {
 } // namespace detail
 
 caf::expected<result> run_query(caf::actor_system& sys, const options& o) {
-  std::uint32_t workers = std::max<std::uint32_t>(1, o.workers);
-  std::size_t plen = std::max<std::uint32_t>(1, o.prefix);
+  if (auto err = validate("query", o))
+    return err;
+  std::uint32_t workers = o.workers;
+  std::size_t plen = o.prefix;
   // -- set-up (not timed) --
   auto lines = read_lines(o.file);
   if (!lines)

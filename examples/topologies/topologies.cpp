@@ -2,6 +2,7 @@
 // comparison, reading text files, and running one job with live progress.
 #include "topologies.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
@@ -23,6 +24,64 @@ void register_types(caf::actor_system_config& cfg) {
 
 std::vector<std::string> names() {
   return {"copy", "wordcount", "pipeline", "query"};
+}
+
+namespace {
+
+/// Upper bounds of the options (a run never silently uses another number than the one asked
+/// for): copy's tasks, wordcount's chunks and pipeline's batches are indexed by one path byte;
+/// the other bounds keep a mistyped number from spawning millions of actors or filling memory.
+constexpr std::uint32_t max_actors = 4096;
+constexpr std::uint64_t max_elements = std::uint64_t{1} << 30;
+constexpr std::uint32_t max_split_tasks = 1u << 20;
+constexpr std::uint32_t max_in_flight = 1024;
+constexpr std::uint32_t max_repeat = 1u << 16;
+
+caf::error out_of_range(const char* option, std::uint64_t given, std::uint64_t lo,
+                        std::uint64_t hi, const std::string& why) {
+  return caf::make_error(caf::sec::invalid_argument,
+                         "--" + std::string(option) + "=" + std::to_string(given) +
+                           " is out of range: " + why + " takes " + std::to_string(lo) +
+                           " to " + std::to_string(hi));
+}
+
+} // namespace
+
+namespace detail {
+
+std::uint32_t parts_of(const options& o) {
+  std::uint64_t parts = o.tasks != 0 ? o.tasks : 4 * std::uint64_t{o.workers};
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(parts, 256));
+}
+
+} // namespace detail
+
+caf::error validate(const std::string& name, const options& o) {
+  bool copy = name == "copy";
+  std::uint32_t max_workers = copy ? 256 : max_actors;
+  if (o.workers < 1 || o.workers > max_workers)
+    return out_of_range("workers", o.workers, 1, max_workers,
+                        copy ? "copy (one path byte per worker)" : name);
+  if (o.in_flight < 1 || o.in_flight > max_in_flight)
+    return out_of_range("in-flight", o.in_flight, 1, max_in_flight, name);
+  if (o.timeout <= caf::timespan{0})
+    return caf::make_error(caf::sec::invalid_argument, "--timeout must be positive");
+  if (copy || name == "pipeline") {
+    // The seed's input gives each of `parts` parts elements / parts values.
+    std::uint32_t parts = copy ? o.workers : detail::parts_of(o);
+    if (o.elements < parts || o.elements > max_elements)
+      return out_of_range("elements", o.elements, parts, max_elements,
+                          copy ? "copy with " + std::to_string(parts) + " workers"
+                               : "pipeline with " + std::to_string(parts) + " batches");
+  }
+  std::uint32_t max_tasks = copy ? max_split_tasks : 256;
+  if ((copy || name == "wordcount" || name == "pipeline") && o.tasks > max_tasks)
+    return out_of_range("tasks", o.tasks, 0, max_tasks, name);
+  if (name == "wordcount" && (o.repeat < 1 || o.repeat > max_repeat))
+    return out_of_range("repeat", o.repeat, 1, max_repeat, name);
+  if (name == "query" && o.prefix < 1)
+    return caf::make_error(caf::sec::invalid_argument, "--prefix must be at least 1");
+  return {};
 }
 
 caf::expected<result> run(caf::actor_system& sys, const std::string& name, const options& opts) {

@@ -44,26 +44,30 @@ struct progress {
   std::atomic<std::uint64_t> total{0};
 };
 
-/// What a run does; each topology reads the fields it needs.
+/// What a run does; each topology reads the fields it needs. `validate` refuses a number out
+/// of its range instead of running with another one.
 struct options {
-  /// Workers (copy, wordcount), stage actors (pipeline), searchers (query).
+  /// Workers (copy: 1 to 256, wordcount), stage actors (pipeline), searchers (query): 1 to
+  /// 4096.
   std::uint32_t workers = 4;
-  /// copy and pipeline: input values; query: 0 means "the words of `file`".
+  /// copy and pipeline: input values, at least one per worker (copy) or batch (pipeline), at
+  /// most 2^30.
   std::uint64_t elements = 65535;
-  /// copy: 0 = one task per worker (the seed), else a split job aiming at this many tasks;
-  /// wordcount: chunks of lines (0 = 4 per worker); pipeline: batches (0 = 4 per stage).
+  /// copy: 0 = one task per worker (the seed), else a split job aiming at this many tasks (at
+  /// most 2^20); wordcount: chunks of lines, pipeline: batches (0 = 4 per worker, at most 256).
   std::uint32_t tasks = 0;
-  /// Attempts in flight per worker (coordinator_config::max_in_flight).
+  /// Attempts in flight per worker (coordinator_config::max_in_flight), 1 to 1024.
   std::uint32_t in_flight = 2;
   /// wordcount and query: the text file (one word or line per line).
   std::string file = "/usr/share/dict/words";
-  /// wordcount: how many times the file is read in a row.
+  /// wordcount: how many times the file is read in a row, 1 to 65536.
   std::uint32_t repeat = 8;
-  /// query: prefix length of the queries (all distinct prefixes of that length are asked).
+  /// query: prefix length of the queries, at least 1 (all distinct prefixes of that length
+  /// are asked).
   std::uint32_t prefix = 2;
   /// Check the result against a sequential computation.
   bool verify = true;
-  /// Request and task timeout.
+  /// Request and task timeout (positive).
   caf::timespan timeout = std::chrono::seconds(300);
   /// Updated while the work runs, if set.
   progress* live = nullptr;
@@ -90,6 +94,10 @@ caf::expected<result> run_wordcount(caf::actor_system& sys, const options& opts)
 caf::expected<result> run_pipeline(caf::actor_system& sys, const options& opts);
 caf::expected<result> run_query(caf::actor_system& sys, const options& opts);
 
+/// Checks `opts` for topology `name`: every number in its range (see `options`), the timeout
+/// positive. The error names the option and the range; each `run_*` checks its options first.
+caf::error validate(const std::string& name, const options& opts);
+
 /// The topology called `name` ("copy", "wordcount", "pipeline", "query"), or an error.
 caf::expected<result> run(caf::actor_system& sys, const std::string& name, const options& opts);
 
@@ -99,7 +107,8 @@ std::vector<std::string> names();
 // -- helpers shared by the topologies, the tests and the benchmark ------------------------------
 
 /// The seed's input: for n < parts, `in/<n>/<8-byte big-endian i> -> i` for i in
-/// [n * per, (n + 1) * per), per = elements / parts (the seed drops the remainder).
+/// [n * per, (n + 1) * per), per = elements / parts (the seed drops the remainder); `parts`
+/// is clamped to 1 to 256 (`n` is one path byte).
 path_map<std::uint64_t> seed_input(std::uint64_t elements, std::uint32_t parts);
 
 /// True when both maps hold the same values at the same paths.

@@ -74,16 +74,18 @@ actors::operation<value> merge_counts() {
 } // namespace
 
 caf::expected<result> run_wordcount(caf::actor_system& sys, const options& o) {
-  std::uint32_t workers = std::max<std::uint32_t>(1, o.workers);
+  if (auto err = validate("wordcount", o))
+    return err;
+  std::uint32_t workers = o.workers;
   // -- set-up (not timed) --
   auto lines = read_lines(o.file);
   if (!lines)
     return std::move(lines.error());
-  std::uint32_t repeat = std::max<std::uint32_t>(1, o.repeat);
+  std::uint32_t repeat = o.repeat;
   std::uint64_t total_lines = lines->size() * std::uint64_t{repeat};
-  std::uint32_t chunks = o.tasks != 0 ? o.tasks : 4 * workers;
-  chunks = static_cast<std::uint32_t>(
-    std::max<std::uint64_t>(1, std::min<std::uint64_t>({chunks, 256, total_lines})));
+  // No more chunks than lines (`read_lines` fails on a file without any).
+  auto chunks = static_cast<std::uint32_t>(
+    std::min<std::uint64_t>(detail::parts_of(o), total_lines));
   path_map<value> input;
   {
     auto z = input.write_zipper_at_path("text");

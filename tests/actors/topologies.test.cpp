@@ -139,6 +139,50 @@ TEST_CASE_FIXTURE(system_fixture, "an unknown topology or a missing file is an e
   CHECK_FALSE(pt::run_wordcount(sys, o));
 }
 
+TEST_CASE_FIXTURE(system_fixture, "an option out of its range is refused, naming the option") {
+  // Each case: the topology, an options change, a piece of the expected message.
+  struct bad_case {
+    const char* topology;
+    void (*change)(pt::options&);
+    const char* says;
+  };
+  const bad_case cases[] = {
+    {"copy", [](pt::options& o) { o.workers = 0; }, "--workers=0 is out of range"},
+    {"copy", [](pt::options& o) { o.workers = 257; }, "takes 1 to 256"},
+    {"copy", [](pt::options& o) { o.elements = 3; }, "--elements=3"},
+    {"copy", [](pt::options& o) { o.elements = std::uint64_t{1} << 31; }, "--elements="},
+    {"copy", [](pt::options& o) { o.in_flight = 0; }, "--in-flight=0"},
+    {"copy", [](pt::options& o) { o.tasks = 1u << 21; }, "--tasks="},
+    {"copy", [](pt::options& o) { o.timeout = caf::timespan{0}; }, "--timeout"},
+    {"wordcount", [](pt::options& o) { o.repeat = 0; }, "--repeat=0"},
+    {"wordcount", [](pt::options& o) { o.tasks = 300; }, "--tasks=300"},
+    {"wordcount", [](pt::options& o) { o.workers = 5000; }, "--workers=5000"},
+    {"pipeline", [](pt::options& o) { o.workers = 0; }, "--workers=0"},
+    {"pipeline", [](pt::options& o) { o.elements = 10; }, "pipeline with 16 batches"},
+    {"query", [](pt::options& o) { o.prefix = 0; }, "--prefix"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.topology);
+    CAPTURE(c.says);
+    pt::options o;
+    c.change(o);
+    CHECK(pt::validate(c.topology, o));
+    auto r = pt::run(sys, c.topology, o);
+    REQUIRE_FALSE(r);
+    CHECK(sys.render(r.error()).find(c.says) != std::string::npos);
+  }
+  // The defaults and the edges of each range are accepted.
+  pt::options o;
+  for (const char* t : {"copy", "wordcount", "pipeline", "query"})
+    CHECK_FALSE(pt::validate(t, o));
+  o.workers = 256;
+  o.elements = 256;
+  CHECK_FALSE(pt::validate("copy", o));
+  o.workers = 4096;
+  o.tasks = 256;
+  CHECK_FALSE(pt::validate("wordcount", o));
+}
+
 // -- failures on the real scheduler -------------------------------------------------------------
 
 namespace {

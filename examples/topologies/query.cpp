@@ -185,10 +185,12 @@ caf::expected<result> run_query(caf::actor_system& sys, const options& o) {
   res.seconds = seconds;
   res.details = {{"queries", prefixes.size()}, {"prefix_bytes", plen}, {"words", lines->size()}};
   if (o.verify) {
-    std::map<pathmap::path, std::pair<std::uint64_t, std::uint64_t>> expected;
+    // Keyed by std::string: GCC 12 at -O3 warns falsely (-Wstringop-overread) inside the
+    // comparison of std::vector<std::uint8_t> keys.
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>, std::less<>> expected;
     input.for_each_value([&](path_view p, const value& v) {
       if (p.size() >= plen) {
-        auto& e = expected[p.subview(0, plen).to_path()];
+        auto& e = expected[std::string(p.subview(0, plen).as_string_view())];
         ++e.first;
         e.second += v;
       }
@@ -196,7 +198,8 @@ caf::expected<result> run_query(caf::actor_system& sys, const options& o) {
     bool ok = expected.size() == answers->size();
     for (std::size_t i = 0; ok && i < answers->size(); ++i) {
       auto& a = (*answers)[i];
-      auto it = expected.find(a.prefix);
+      auto it = expected.find(
+        std::string_view(reinterpret_cast<const char*>(a.prefix.data()), a.prefix.size()));
       ok = a.prefix == prefixes[i] && it != expected.end() && it->second.first == a.count
            && it->second.second == a.sum;
     }

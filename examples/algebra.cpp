@@ -59,11 +59,22 @@ catalog titles(catalog by_genre) {
 
 } // namespace
 
-int main() {
-  catalog books{{"fic/dune", 1965},     {"fic/neuromancer", 1984}, {"fic/solaris", 1961},
-                {"sci/cosmos", 1980},   {"sci/brief history of time", 1988}};
-  catalog movies{{"sfi/dune", 2021},    {"sfi/solaris", 1972},
-                 {"sfi/blade runner", 1982}, {"doc/cosmos", 1980},
+int main(int argc, char** argv) {
+  if (argc > 1) {
+    bool help = std::string_view{argv[1]} == "--help" || std::string_view{argv[1]} == "-h";
+    std::fprintf(help ? stdout : stderr, "%sUsage: algebra   (no arguments)\n",
+                 help ? "" : "algebra: unexpected arguments\n");
+    return help ? 0 : 2;
+  }
+  catalog books{{"fic/dune", 1965},
+                {"fic/neuromancer", 1984},
+                {"fic/solaris", 1961},
+                {"sci/cosmos", 1980},
+                {"sci/brief history of time", 1988}};
+  catalog movies{{"sfi/dune", 2021},
+                 {"sfi/solaris", 1972},
+                 {"sfi/blade runner", 1982},
+                 {"doc/cosmos", 1980},
                  {"doc/microcosmos", 1996}};
 
   std::printf("-- drop_head(4): from genre/title to title\n");
@@ -72,8 +83,7 @@ int main() {
   expect(print("book titles", book_titles)
            == "brief history of time|cosmos|dune|neuromancer|solaris",
          "book titles");
-  expect(print("movie titles", movie_titles)
-           == "blade runner|cosmos|dune|microcosmos|solaris",
+  expect(print("movie titles", movie_titles) == "blade runner|cosmos|dune|microcosmos|solaris",
          "movie titles");
 
   std::printf("\n-- join: a book or a movie (the book's year wins)\n");
@@ -92,7 +102,7 @@ int main() {
   auto paths_of = [](const catalog& m) {
     pathmap::path_map<std::monostate> out;
     for (auto&& [p, v] : m) {
-      (void)v;
+      (void) v;
       out.set_val_at(p, std::monostate{});
     }
     return out;
@@ -113,11 +123,11 @@ int main() {
   auto only_movies = movie_set.subtract(book_set);
   std::string ob, om;
   for (auto&& [p, v] : only_books) {
-    (void)v;
+    (void) v;
     ob += (ob.empty() ? "" : "|") + std::string(p.as_string_view());
   }
   for (auto&& [p, v] : only_movies) {
-    (void)v;
+    (void) v;
     om += (om.empty() ? "" : "|") + std::string(p.as_string_view());
   }
   std::printf("books without a movie: %s\nmovies without a book: %s\n", ob.c_str(), om.c_str());

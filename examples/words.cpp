@@ -73,6 +73,14 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 } // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+    bool help = argc == 2
+                && (std::string_view{argv[1]} == "--help" || std::string_view{argv[1]} == "-h");
+    std::fprintf(help ? stdout : stderr,
+                 "%sUsage: words [FILE]   (default /usr/share/dict/words)\n",
+                 help ? "" : "words: unexpected arguments\n");
+    return help ? 0 : 2;
+  }
   const char* file = argc > 1 ? argv[1] : "/usr/share/dict/words";
   std::ifstream in{file, std::ios::binary};
   if (!in) {

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -206,6 +207,37 @@ private:
       ++errors;
   }
   std::uint32_t magic_ = alive_magic;
+};
+
+/// A `std::uint64_t` kept in heap memory, for running integer-valued tests over values that own
+/// resources: a move leaves the source empty, so a value the map moved from and then still
+/// reads shows up as an error (reading an empty `boxed` throws `std::logic_error`), and a value
+/// destroyed twice or leaked shows up under ASan. Converts to and from `std::uint64_t`.
+class boxed {
+public:
+  boxed(std::uint64_t v = 0) : p_(std::make_unique<std::uint64_t>(v)) {}
+  boxed(const boxed& o) : p_(std::make_unique<std::uint64_t>(o.get())) {}
+  boxed(boxed&&) noexcept = default;
+  boxed& operator=(const boxed& o) {
+    p_ = std::make_unique<std::uint64_t>(o.get());
+    return *this;
+  }
+  boxed& operator=(boxed&&) noexcept = default;
+  ~boxed() = default;
+
+  operator std::uint64_t() const { return get(); }
+  boxed& operator+=(std::uint64_t d) {
+    *p_ = get() + d;
+    return *this;
+  }
+
+private:
+  std::uint64_t get() const {
+    if (!p_)
+      throw std::logic_error("boxed: read of a value that was moved from");
+    return *p_;
+  }
+  std::unique_ptr<std::uint64_t> p_;
 };
 
 /// Thrown by `throws_on_copy` when its copy budget runs out.

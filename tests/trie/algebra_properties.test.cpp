@@ -248,14 +248,19 @@ std::size_t iterations(std::size_t n, const profile& pr) {
 
 // -- whole maps against the model -----------------------------------------------------------------
 
-TEST_CASE("join, meet, subtract and restrict agree with the model on random maps") {
+// The value types of the model tests: integers, and `boxed` (integers in heap memory with the
+// same lattice), where a value the algebra moved from and still uses, or leaked, shows.
+#define MODEL_VALUE_TYPES int, boxed
+
+TEST_CASE_TEMPLATE("join, meet, subtract and restrict agree with the model on random maps", V,
+                   MODEL_VALUE_TYPES) {
   for (const auto& pr : profiles) {
     CAPTURE(pr.name);
     for (std::uint64_t seed = 1; seed <= iterations(120, pr); ++seed) {
       CAPTURE(seed);
       splitmix64 rng{seed * 7919 + std::uint64_t(pr.alphabet)};
-      auto [a, ma] = random_map<int>(rng, pr);
-      auto [b, mb] = random_map<int>(rng, pr);
+      auto [a, ma] = random_map<V>(rng, pr);
+      auto [b, mb] = random_map<V>(rng, pr);
       REQUIRE(model_of(a) == ma);
       REQUIRE(model_of(b) == mb);
       CHECK(model_of(a.join(b)) == m_join(ma, mb));
@@ -263,7 +268,7 @@ TEST_CASE("join, meet, subtract and restrict agree with the model on random maps
       CHECK(model_of(a.subtract(b)) == m_subtract(ma, mb));
       CHECK(model_of(a.restrict(b)) == m_restrict(ma, mb));
       // The in-place forms give the same maps and leave copies alone.
-      path_map<int> j = a, m = a, s = a;
+      path_map<V> j = a, m = a, s = a;
       j.join_into(b);
       m.meet_into(b);
       s.subtract_into(b);
@@ -396,14 +401,16 @@ TEST_CASE("a modified copy joined back gives the model's join and shares the res
 
 // -- write-zipper foci against the model ----------------------------------------------------------
 
-TEST_CASE("write-zipper join_into, meet_into, subtract_into and restrict agree with the model") {
+TEST_CASE_TEMPLATE(
+  "write-zipper join_into, meet_into, subtract_into and restrict agree with the model", V,
+  MODEL_VALUE_TYPES) {
   for (const auto& pr : profiles) {
     CAPTURE(pr.name);
     for (std::uint64_t seed = 1; seed <= iterations(100, pr); ++seed) {
       CAPTURE(seed);
       splitmix64 rng{seed * 999331 + std::uint64_t(pr.alphabet)};
-      auto [a, ma] = random_map<int>(rng, pr);
-      auto [b, mb] = random_map<int>(rng, pr);
+      auto [a, ma] = random_map<V>(rng, pr);
+      auto [b, mb] = random_map<V>(rng, pr);
       std::string p = random_focus(rng, ma, pr);
       std::string q = random_focus(rng, mb, pr);
       CAPTURE(show(p));
@@ -413,7 +420,7 @@ TEST_CASE("write-zipper join_into, meet_into, subtract_into and restrict agree w
       bool p_exists = p.empty() || ma.paths.count(p);
 
       { // join_into: descendants only
-        path_map<int> t = a;
+        path_map<V> t = a;
         auto wz = t.write_zipper_at_path(p);
         wz.join_into(b.read_zipper_at_path(q));
         model want = m_replace(ma, p, m_join(sa, sb), va);
@@ -422,7 +429,7 @@ TEST_CASE("write-zipper join_into, meet_into, subtract_into and restrict agree w
         CHECK(model_of(t) == want);
       }
       { // meet_into, no pruning: the focus value stays only when both sides have one
-        path_map<int> t = a;
+        path_map<V> t = a;
         auto wz = t.write_zipper_at_path(p);
         wz.meet_into(b.read_zipper_at_path(q), false);
         std::optional<int> fv;
@@ -434,7 +441,7 @@ TEST_CASE("write-zipper join_into, meet_into, subtract_into and restrict agree w
         CHECK(model_of(t) == want);
       }
       { // subtract_into, no pruning
-        path_map<int> t = a;
+        path_map<V> t = a;
         auto wz = t.write_zipper_at_path(p);
         wz.subtract_into(b.read_zipper_at_path(q), false);
         bool cancels = va.has_value() && va == vb; // equal integers cancel
@@ -445,7 +452,7 @@ TEST_CASE("write-zipper join_into, meet_into, subtract_into and restrict agree w
         CHECK(model_of(t) == want);
       }
       { // restrict: a value at the source focus allows everything
-        path_map<int> t = a;
+        path_map<V> t = a;
         auto wz = t.write_zipper_at_path(p);
         wz.restrict(b.read_zipper_at_path(q));
         model want = vb ? ma : m_replace(ma, p, m_restrict(sa, sb), va);

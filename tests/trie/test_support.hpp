@@ -4,6 +4,7 @@
 /// value types with special behaviour (an instance-counting type, a type whose copy constructor
 /// throws on demand), per-type value factories for typed tests, and the test-size scale.
 
+#include "pathmap/lattice.hpp"
 #include "pathmap/path_map.hpp"
 
 #include <doctest/doctest.h>
@@ -231,6 +232,20 @@ public:
     return *this;
   }
 
+  // The integers' lattice (left wins join and meet, equal values cancel in subtract), so that
+  // the algebra tests run over boxed values too.
+  pathmap::algebraic_result<boxed> pjoin(const boxed&) const {
+    return pathmap::algebraic_result<boxed>::identity(pathmap::self_ident);
+  }
+  pathmap::algebraic_result<boxed> pmeet(const boxed&) const {
+    return pathmap::algebraic_result<boxed>::identity(pathmap::self_ident);
+  }
+  pathmap::algebraic_result<boxed> psubtract(const boxed& o) const {
+    if (get() == o.get())
+      return pathmap::algebraic_result<boxed>::none();
+    return pathmap::algebraic_result<boxed>::identity(pathmap::self_ident);
+  }
+
 private:
   std::uint64_t get() const {
     if (!p_)
@@ -354,6 +369,12 @@ template <>
 struct values<point> {
   static point make(int i) { return point{i, "point-" + std::to_string(i) + std::string(30, '.')}; }
   static int id(const point& v) { return v.x; }
+};
+
+template <>
+struct values<boxed> {
+  static boxed make(int i) { return boxed(static_cast<std::uint64_t>(i)); }
+  static int id(const boxed& v) { return static_cast<int>(static_cast<std::uint64_t>(v)); }
 };
 
 template <>

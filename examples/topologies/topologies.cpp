@@ -37,12 +37,12 @@ constexpr std::uint32_t max_split_tasks = 1u << 20;
 constexpr std::uint32_t max_in_flight = 1024;
 constexpr std::uint32_t max_repeat = 1u << 16;
 
-caf::error out_of_range(const char* option, std::uint64_t given, std::uint64_t lo,
-                        std::uint64_t hi, const std::string& why) {
+caf::error out_of_range(const char* option, std::uint64_t given, std::uint64_t lo, std::uint64_t hi,
+                        const std::string& why) {
   return caf::make_error(caf::sec::invalid_argument,
-                         "--" + std::string(option) + "=" + std::to_string(given) +
-                           " is out of range: " + why + " takes " + std::to_string(lo) +
-                           " to " + std::to_string(hi));
+                         "--" + std::string(option) + "=" + std::to_string(given)
+                           + " is out of range: " + why + " takes " + std::to_string(lo) + " to "
+                           + std::to_string(hi));
 }
 
 } // namespace

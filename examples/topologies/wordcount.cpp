@@ -84,8 +84,8 @@ caf::expected<result> run_wordcount(caf::actor_system& sys, const options& o) {
   std::uint32_t repeat = o.repeat;
   std::uint64_t total_lines = lines->size() * std::uint64_t{repeat};
   // No more chunks than lines (`read_lines` fails on a file without any).
-  auto chunks = static_cast<std::uint32_t>(
-    std::min<std::uint64_t>(detail::parts_of(o), total_lines));
+  auto chunks
+    = static_cast<std::uint32_t>(std::min<std::uint64_t>(detail::parts_of(o), total_lines));
   path_map<value> input;
   {
     auto z = input.write_zipper_at_path("text");

@@ -48,12 +48,12 @@ namespace {
 
 #if defined(PATHMAP_DIFFERENTIAL_BOXED)
 using V = boxed;
-#define PATHMAP_DIFFERENTIAL_CASE(name) name " (boxed values)"
+#  define PATHMAP_DIFFERENTIAL_CASE(name) name " (boxed values)"
 constexpr std::uint64_t seed_offset = 7'000'000;
 constexpr std::size_t episode_share = 4; // a quarter of the episodes: boxed values are slower
 #else
 using V = std::uint64_t;
-#define PATHMAP_DIFFERENTIAL_CASE(name) name
+#  define PATHMAP_DIFFERENTIAL_CASE(name) name
 constexpr std::uint64_t seed_offset = 0;
 constexpr std::size_t episode_share = 1;
 #endif

@@ -66,6 +66,9 @@ caf::error validate(const std::string& name, const options& o) {
     return out_of_range("in-flight", o.in_flight, 1, max_in_flight, name);
   if (o.timeout <= caf::timespan{0})
     return caf::make_error(caf::sec::invalid_argument, "--timeout must be positive");
+  std::uint32_t max_tasks = copy ? max_split_tasks : 256;
+  if ((copy || name == "wordcount" || name == "pipeline") && o.tasks > max_tasks)
+    return out_of_range("tasks", o.tasks, 0, max_tasks, name);
   if (copy || name == "pipeline") {
     // The seed's input gives each of `parts` parts elements / parts values.
     std::uint32_t parts = copy ? o.workers : detail::parts_of(o);
@@ -74,9 +77,6 @@ caf::error validate(const std::string& name, const options& o) {
                           copy ? "copy with " + std::to_string(parts) + " workers"
                                : "pipeline with " + std::to_string(parts) + " batches");
   }
-  std::uint32_t max_tasks = copy ? max_split_tasks : 256;
-  if ((copy || name == "wordcount" || name == "pipeline") && o.tasks > max_tasks)
-    return out_of_range("tasks", o.tasks, 0, max_tasks, name);
   if (name == "wordcount" && (o.repeat < 1 || o.repeat > max_repeat))
     return out_of_range("repeat", o.repeat, 1, max_repeat, name);
   if (name == "query" && o.prefix < 1)

@@ -159,6 +159,12 @@ TEST_CASE_FIXTURE(system_fixture, "an option out of its range is refused, naming
     {"wordcount", [](pt::options& o) { o.workers = 5000; }, "--workers=5000"},
     {"pipeline", [](pt::options& o) { o.workers = 0; }, "--workers=0"},
     {"pipeline", [](pt::options& o) { o.elements = 10; }, "pipeline with 16 batches"},
+    {"pipeline",
+     [](pt::options& o) {
+       o.tasks = 300;
+       o.elements = 100;
+     },
+     "--tasks=300"},
     {"query", [](pt::options& o) { o.prefix = 0; }, "--prefix"},
   };
   for (const auto& c : cases) {

@@ -224,26 +224,11 @@ public:
     return *this;
   }
   boxed& operator=(boxed&&) noexcept = default;
-  ~boxed() = default;
 
   operator std::uint64_t() const { return get(); }
   boxed& operator+=(std::uint64_t d) {
     *p_ = get() + d;
     return *this;
-  }
-
-  // The integers' lattice (left wins join and meet, equal values cancel in subtract), so that
-  // the algebra tests run over boxed values too.
-  pathmap::algebraic_result<boxed> pjoin(const boxed&) const {
-    return pathmap::algebraic_result<boxed>::identity(pathmap::self_ident);
-  }
-  pathmap::algebraic_result<boxed> pmeet(const boxed&) const {
-    return pathmap::algebraic_result<boxed>::identity(pathmap::self_ident);
-  }
-  pathmap::algebraic_result<boxed> psubtract(const boxed& o) const {
-    if (get() == o.get())
-      return pathmap::algebraic_result<boxed>::none();
-    return pathmap::algebraic_result<boxed>::identity(pathmap::self_ident);
   }
 
 private:
@@ -370,6 +355,16 @@ struct values<point> {
   static point make(int i) { return point{i, "point-" + std::to_string(i) + std::string(30, '.')}; }
   static int id(const point& v) { return v.x; }
 };
+
+} // namespace pathmap_test
+
+/// `boxed` combines like the integers it holds (left wins join and meet, equal values cancel in
+/// subtract): the library's integer lattice, so the algebra tests run over boxed values too.
+template <>
+struct pathmap::lattice<pathmap_test::boxed>
+  : pathmap::detail::integer_lattice<pathmap_test::boxed> {};
+
+namespace pathmap_test {
 
 template <>
 struct values<boxed> {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "caf/actor_system.hpp"
+#include "caf/error.hpp"
 #include "caf/expected.hpp"
 
 #include "pathmap/actors/all.hpp"
@@ -24,6 +25,18 @@ inline double seconds_since(clock::time_point t0) {
 
 /// `prefix` followed by the 8 big-endian bytes of `i`.
 pathmap::path with_be64(pathmap::path prefix, std::uint64_t i);
+
+/// The error of an option out of its range: `--option=given is out of range: why takes lo to
+/// hi`.
+caf::error out_of_range(const char* option, std::uint64_t given, std::uint64_t lo, std::uint64_t hi,
+                        const std::string& why);
+
+/// If `o.live` is set: the work begins, `total` `unit`s of it (set before the phase changes, so
+/// a progress line never shows the phase with the old numbers).
+void start_work(const options& o, const char* unit, std::uint64_t total);
+
+/// If `o.live` is set: the work is done and its result is being checked.
+void start_verifying(const options& o);
 
 /// Chunks of lines of a wordcount run and batches of a pipeline run: `o.tasks`, or 4 per
 /// worker when it is 0, at most 256 (a chunk's or batch's index is one path byte).

@@ -41,8 +41,8 @@ caf::expected<result> run_copy(caf::actor_system& sys, const options& o) {
     j = actors::job<value>::split(actors::copy_values<value>(), {'i', 'n'}, {'o', 'u', 't'},
                                   o.tasks, jo);
   }
-  if (o.live != nullptr)
-    o.live->total = o.tasks == 0 ? workers : o.tasks;
+  // A split job's task count is known only from its report: the line shows the one aimed at.
+  detail::start_work(o, "tasks", o.tasks == 0 ? workers : o.tasks);
   // -- the work --
   auto t0 = detail::clock::now();
   auto t1 = t0;
@@ -63,6 +63,7 @@ caf::expected<result> run_copy(caf::actor_system& sys, const options& o) {
                  {"in_flight", o.in_flight}};
   // -- verification: the same copy, sequentially --
   if (o.verify) {
+    detail::start_verifying(o);
     auto snap = detail::snapshot(sys, coordinator, o);
     if (!snap) {
       caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);

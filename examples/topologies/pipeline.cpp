@@ -170,8 +170,7 @@ caf::expected<result> run_pipeline(caf::actor_system& sys, const options& o) {
   for (std::uint32_t s = stages; s-- > 0;)
     chain[s] = sys.spawn(stage, s, s + 1 < stages ? chain[s + 1] : stage_actor{});
   auto d = sys.spawn(driver, coordinator, chain[0], batches, o.timeout, o.live);
-  if (o.live != nullptr)
-    o.live->total = batches;
+  detail::start_work(o, "batches", batches);
   auto stop = [&] {
     caf::anon_send_exit(d, caf::exit_reason::user_shutdown);
     for (auto& s : chain)
@@ -193,6 +192,7 @@ caf::expected<result> run_pipeline(caf::actor_system& sys, const options& o) {
   res.seconds = seconds;
   res.details = {{"elements", o.elements}, {"stages", stages}, {"batches", batches}};
   if (o.verify) {
+    detail::start_verifying(o);
     auto snap = detail::snapshot(sys, coordinator, o);
     if (!snap) {
       stop();

@@ -2,12 +2,13 @@
 //
 // The map holds the lines of a text file (default: the word list) as paths, each with its line
 // number as value. The queries are all distinct prefixes of `prefix` bytes. A driver actor asks
-// the coordinator for a read lease at each prefix (readers never conflict, so all are out at
-// once), scatters the leases over `workers` searcher actors, and gathers each answer (how many
-// values lie under the prefix, and their sum). Verification: the same answers from one
-// sequential pass over the map.
+// the coordinator for a read lease at each prefix (readers never conflict), scatters the leases
+// over `workers` searcher actors, and gathers each answer (how many values lie under the prefix,
+// and their sum). At most `in_flight` queries per searcher are out at once: each answer sends
+// the next query. Verification: the same answers from one sequential pass over the map.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -72,8 +73,25 @@ public:
   }
 };
 
+/// What the driver's callbacks share, behind one pointer: a callback that named the prefixes
+/// by value would copy all of them, once per query (quadratic time and memory).
+struct query_plan {
+  actors::coordinator_actor<value> coordinator;
+  std::vector<searcher_actor> searchers;
+  std::vector<pathmap::path> prefixes;
+  caf::timespan timeout;
+  /// Queries out at once (asked but not answered).
+  std::size_t window = 1;
+  progress* live = nullptr;
+};
+
+using plan_ptr = std::shared_ptr<const query_plan>;
+
 struct driver_state {
   std::vector<answer> answers;
+  /// The next prefix to ask about.
+  std::size_t next = 0;
+  /// Answers still missing.
   std::size_t remaining = 0;
   caf::typed_response_promise<std::vector<answer>> promise;
   static inline const char* name = "pathmap.query.driver";
@@ -83,41 +101,51 @@ struct driver_state {
 // from one scheduler thread to the next (pathmap/actors/tsan_visible.hpp). No cost otherwise.
 using driver_self = actors::tsan_visible<driver_actor::stateful_base<driver_state>>*;
 
-driver_actor::behavior_type driver(driver_self self, actors::coordinator_actor<value> coordinator,
-                                   std::vector<searcher_actor> searchers,
-                                   std::vector<pathmap::path> prefixes, caf::timespan timeout,
-                                   progress* live) {
+/// Asks the next query: a read lease at its prefix from the coordinator, then its answer from a
+/// searcher. Each answer asks the next, so at most `plan->window` queries are out and the
+/// mailboxes hold a window's requests, not every query's.
+void ask_next(driver_self self, const plan_ptr& plan) {
+  auto& st = self->state;
+  if (st.next >= plan->prefixes.size() || !st.promise.pending())
+    return;
+  std::size_t i = st.next++;
+  auto fail = [self](caf::error& err) {
+    if (self->state.promise.pending())
+      self->state.promise.deliver(std::move(err));
+  };
+  auto target = plan->searchers[i % plan->searchers.size()];
+  self->request(plan->coordinator, plan->timeout, actors::read_atom::value, plan->prefixes[i])
+    .then(
+      [self, plan, i, target, fail](actors::lease<reader>& view) {
+        self->request(target, plan->timeout, query{plan->prefixes[i], view})
+          .then(
+            [self, plan, i](answer& a) {
+              auto& st = self->state;
+              st.answers[i] = std::move(a);
+              if (plan->live != nullptr)
+                ++plan->live->done;
+              if (--st.remaining == 0 && st.promise.pending())
+                st.promise.deliver(std::move(st.answers));
+              else
+                ask_next(self, plan);
+            },
+            fail);
+      },
+      fail);
+}
+
+driver_actor::behavior_type driver(driver_self self, plan_ptr plan) {
   return {
     [=](gather_atom) -> caf::typed_response_promise<std::vector<answer>> {
       auto& st = self->state;
       st.promise = self->make_response_promise<std::vector<answer>>();
-      st.remaining = prefixes.size();
-      st.answers.resize(prefixes.size());
-      auto fail = [self](caf::error& err) {
-        if (self->state.promise.pending())
-          self->state.promise.deliver(std::move(err));
-      };
-      for (std::size_t i = 0; i < prefixes.size(); ++i) {
-        auto target = searchers[i % searchers.size()];
-        self->request(coordinator, timeout, actors::read_atom::value, prefixes[i])
-          .then(
-            [=](actors::lease<reader>& view) {
-              self->request(target, timeout, query{prefixes[i], view})
-                .then(
-                  [=](answer& a) {
-                    auto& st = self->state;
-                    st.answers[i] = std::move(a);
-                    if (live != nullptr)
-                      ++live->done;
-                    if (--st.remaining == 0 && st.promise.pending())
-                      st.promise.deliver(std::move(st.answers));
-                  },
-                  fail);
-            },
-            fail);
-      }
-      if (prefixes.empty())
+      st.next = 0;
+      st.remaining = plan->prefixes.size();
+      st.answers.resize(plan->prefixes.size());
+      if (plan->prefixes.empty())
         st.promise.deliver(std::vector<answer>{});
+      for (std::size_t k = 0; k < plan->window; ++k)
+        ask_next(self, plan);
       return st.promise;
     },
   };
@@ -161,9 +189,15 @@ caf::expected<result> run_query(caf::actor_system& sys, const options& o) {
   std::vector<searcher_actor> searchers;
   for (std::uint32_t i = 0; i < workers; ++i)
     searchers.push_back(sys.spawn<actors::tsan_visible<searcher>>());
-  auto d = sys.spawn(driver, coordinator, searchers, prefixes, o.timeout, o.live);
-  if (o.live != nullptr)
-    o.live->total = prefixes.size();
+  auto plan = std::make_shared<query_plan>();
+  plan->coordinator = coordinator;
+  plan->searchers = searchers;
+  plan->prefixes = prefixes;
+  plan->timeout = o.timeout;
+  plan->window = std::size_t{o.in_flight} * workers;
+  plan->live = o.live;
+  auto d = sys.spawn(driver, plan_ptr{std::move(plan)});
+  detail::start_work(o, "queries", prefixes.size());
   auto stop = [&] {
     caf::anon_send_exit(d, caf::exit_reason::user_shutdown);
     for (auto& s : searchers)
@@ -183,8 +217,12 @@ caf::expected<result> run_query(caf::actor_system& sys, const options& o) {
     res.values += a.count;
   res.workers = workers;
   res.seconds = seconds;
-  res.details = {{"queries", prefixes.size()}, {"prefix_bytes", plen}, {"words", lines->size()}};
+  res.details = {{"queries", prefixes.size()},
+                 {"prefix_bytes", plen},
+                 {"words", lines->size()},
+                 {"in_flight", o.in_flight}};
   if (o.verify) {
+    detail::start_verifying(o);
     // Keyed by std::string: GCC 12 at -O3 warns falsely (-Wstringop-overread) inside the
     // comparison of std::vector<std::uint8_t> keys.
     std::map<std::string, std::pair<std::uint64_t, std::uint64_t>, std::less<>> expected;

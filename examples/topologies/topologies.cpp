@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -32,10 +33,49 @@ namespace {
 /// for): copy's tasks, wordcount's chunks and pipeline's batches are indexed by one path byte;
 /// the other bounds keep a mistyped number from spawning millions of actors or filling memory.
 constexpr std::uint32_t max_actors = 4096;
-constexpr std::uint64_t max_elements = std::uint64_t{1} << 30;
 constexpr std::uint32_t max_split_tasks = 1u << 20;
 constexpr std::uint32_t max_in_flight = 1024;
 constexpr std::uint32_t max_repeat = 1u << 16;
+
+/// Refuses option `option` of topology `name` when its field differs from the default: the
+/// topology would ignore it.
+caf::error unused(const std::string& name, const char* option) {
+  std::string reads;
+  for (auto& o : uses(name))
+    reads += (reads.empty() ? "--" : ", --") + o;
+  return caf::make_error(caf::sec::invalid_argument, "--" + std::string(option) + " is not used by "
+                                                       + name + " (" + name + " reads " + reads
+                                                       + ")");
+}
+
+} // namespace
+
+std::vector<std::string> uses(const std::string& name) {
+  if (name == "copy")
+    return {"workers", "elements", "tasks", "in-flight", "timeout"};
+  if (name == "wordcount")
+    return {"workers", "tasks", "in-flight", "file", "repeat", "timeout"};
+  if (name == "pipeline")
+    return {"workers", "elements", "tasks", "timeout"};
+  if (name == "query")
+    return {"workers", "in-flight", "file", "prefix", "timeout"};
+  return {};
+}
+
+std::string progress_text(const progress& p) {
+  switch (p.stage.load()) {
+    case phase::setting_up:
+      return "setting up";
+    case phase::working:
+      return std::to_string(p.done.load()) + "/" + std::to_string(p.total.load()) + " "
+             + p.unit.load();
+    case phase::verifying:
+      return "verifying";
+  }
+  return {};
+}
+
+namespace detail {
 
 caf::error out_of_range(const char* option, std::uint64_t given, std::uint64_t lo, std::uint64_t hi,
                         const std::string& why) {
@@ -45,9 +85,18 @@ caf::error out_of_range(const char* option, std::uint64_t given, std::uint64_t l
                            + std::to_string(hi));
 }
 
-} // namespace
+void start_work(const options& o, const char* unit, std::uint64_t total) {
+  if (o.live == nullptr)
+    return;
+  o.live->unit = unit;
+  o.live->total = total;
+  o.live->stage = phase::working;
+}
 
-namespace detail {
+void start_verifying(const options& o) {
+  if (o.live != nullptr)
+    o.live->stage = phase::verifying;
+}
 
 std::uint32_t parts_of(const options& o) {
   std::uint64_t parts = o.tasks != 0 ? o.tasks : 4 * std::uint64_t{o.workers};
@@ -57,28 +106,53 @@ std::uint32_t parts_of(const options& o) {
 } // namespace detail
 
 caf::error validate(const std::string& name, const options& o) {
+  auto used = uses(name);
+  if (used.empty())
+    return caf::make_error(caf::sec::invalid_argument,
+                           "unknown topology '" + name + "' (copy, wordcount, pipeline, query)");
+  // Options the topology does not read must keep their defaults: a run never ignores one.
+  const options defaults;
+  auto reads = [&](const char* option) {
+    return std::find(used.begin(), used.end(), option) != used.end();
+  };
+  if (!reads("elements") && o.elements != defaults.elements)
+    return unused(name, "elements");
+  if (!reads("tasks") && o.tasks != defaults.tasks)
+    return unused(name, "tasks");
+  if (!reads("in-flight") && o.in_flight != defaults.in_flight)
+    return unused(name, "in-flight");
+  if (!reads("file") && o.file != defaults.file)
+    return unused(name, "file");
+  if (!reads("repeat") && o.repeat != defaults.repeat)
+    return unused(name, "repeat");
+  if (!reads("prefix") && o.prefix != defaults.prefix)
+    return unused(name, "prefix");
   bool copy = name == "copy";
   std::uint32_t max_workers = copy ? 256 : max_actors;
   if (o.workers < 1 || o.workers > max_workers)
-    return out_of_range("workers", o.workers, 1, max_workers,
-                        copy ? "copy (one path byte per worker)" : name);
-  if (o.in_flight < 1 || o.in_flight > max_in_flight)
-    return out_of_range("in-flight", o.in_flight, 1, max_in_flight, name);
-  if (o.timeout <= caf::timespan{0})
-    return caf::make_error(caf::sec::invalid_argument, "--timeout must be positive");
+    return detail::out_of_range("workers", o.workers, 1, max_workers,
+                                copy ? "copy (one path byte per worker)" : name);
+  if (reads("in-flight") && (o.in_flight < 1 || o.in_flight > max_in_flight))
+    return detail::out_of_range("in-flight", o.in_flight, 1, max_in_flight, name);
+  // A value too large for CAF's 64-bit nanoseconds wraps around while it is parsed and shows
+  // up here as zero or negative, so the message gives the range rather than the value.
+  if (o.timeout <= caf::timespan{0} || o.timeout > max_timeout)
+    return caf::make_error(caf::sec::invalid_argument,
+                           "--timeout is out of range: it takes more than 0 and at most 24h, "
+                           "with a unit (e.g. --timeout=300s)");
   std::uint32_t max_tasks = copy ? max_split_tasks : 256;
   if ((copy || name == "wordcount" || name == "pipeline") && o.tasks > max_tasks)
-    return out_of_range("tasks", o.tasks, 0, max_tasks, name);
+    return detail::out_of_range("tasks", o.tasks, 0, max_tasks, name);
   if (copy || name == "pipeline") {
     // The seed's input gives each of `parts` parts elements / parts values.
     std::uint32_t parts = copy ? o.workers : detail::parts_of(o);
     if (o.elements < parts || o.elements > max_elements)
-      return out_of_range("elements", o.elements, parts, max_elements,
-                          copy ? "copy with " + std::to_string(parts) + " workers"
-                               : "pipeline with " + std::to_string(parts) + " batches");
+      return detail::out_of_range("elements", o.elements, parts, max_elements,
+                                  copy ? "copy with " + std::to_string(parts) + " workers"
+                                       : "pipeline with " + std::to_string(parts) + " batches");
   }
   if (name == "wordcount" && (o.repeat < 1 || o.repeat > max_repeat))
-    return out_of_range("repeat", o.repeat, 1, max_repeat, name);
+    return detail::out_of_range("repeat", o.repeat, 1, max_repeat, name);
   if (name == "query" && o.prefix < 1)
     return caf::make_error(caf::sec::invalid_argument, "--prefix must be at least 1");
   return {};
@@ -134,6 +208,11 @@ bool same_values(const path_map<value>& a, const path_map<value>& b) {
 }
 
 caf::expected<std::vector<std::string>> read_lines(const std::string& file) {
+  // A directory opens as a stream on Linux and then reads as empty: say what it is.
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    return caf::make_error(caf::sec::invalid_argument,
+                           "'" + file + "' is a directory, not a text file");
   std::ifstream in(file, std::ios::binary);
   if (!in)
     return caf::make_error(caf::sec::invalid_argument, "cannot read '" + file + "'");

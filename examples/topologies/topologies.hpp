@@ -38,25 +38,46 @@
 
 namespace pathmap::topologies {
 
-/// Live progress of a run, for a progress line (updated while the work runs).
-struct progress {
-  std::atomic<std::uint64_t> done{0};
-  std::atomic<std::uint64_t> total{0};
+/// What a run is doing, for a progress line.
+enum class phase : std::uint8_t {
+  /// Building the input and spawning actors (`done` and `total` are not set yet).
+  setting_up,
+  /// The work itself: `done` of `total` units (tasks, batches or queries) completed.
+  working,
+  /// Comparing the result with a sequential computation.
+  verifying,
 };
 
+/// Live progress of a run, for a progress line (updated while the run goes on). A topology sets
+/// `unit` and `total` before it moves `stage` from `setting_up` to `working`.
+struct progress {
+  std::atomic<phase> stage{phase::setting_up};
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<std::uint64_t> total{0};
+  /// What `done` and `total` count ("tasks", "batches", "queries").
+  std::atomic<const char*> unit{"tasks"};
+};
+
+/// The text of a progress line for `p`, without the topology's name and the time: "setting
+/// up", "3/16 tasks" or "verifying".
+std::string progress_text(const progress& p);
+
 /// What a run does; each topology reads the fields it needs. `validate` refuses a number out
-/// of its range instead of running with another one.
+/// of its range instead of running with another one, and a field the topology does not use
+/// unless it keeps its default (`uses` lists them), so no option is quietly ignored.
 struct options {
   /// Workers (copy: 1 to 256, wordcount), stage actors (pipeline), searchers (query): 1 to
   /// 4096.
   std::uint32_t workers = 4;
   /// copy and pipeline: input values, at least one per worker (copy) or batch (pipeline), at
-  /// most 2^30.
+  /// most 2^28 (a run holds about 32 bytes per element).
   std::uint64_t elements = 65535;
   /// copy: 0 = one task per worker (the seed), else a split job aiming at this many tasks (at
-  /// most 2^20); wordcount: chunks of lines, pipeline: batches (0 = 4 per worker, at most 256).
+  /// most 2^20); wordcount: chunks of lines (at most one per line), pipeline: batches (0 = 4
+  /// per worker, at most 256).
   std::uint32_t tasks = 0;
-  /// Attempts in flight per worker (coordinator_config::max_in_flight), 1 to 1024.
+  /// copy and wordcount: attempts in flight per worker (coordinator_config::max_in_flight);
+  /// query: queries in flight per searcher. 1 to 1024.
   std::uint32_t in_flight = 2;
   /// wordcount and query: the text file (one word or line per line).
   std::string file = "/usr/share/dict/words";
@@ -67,7 +88,7 @@ struct options {
   std::uint32_t prefix = 2;
   /// Check the result against a sequential computation.
   bool verify = true;
-  /// Request and task timeout (positive).
+  /// Request and task timeout, more than 0 and at most `max_timeout`.
   caf::timespan timeout = std::chrono::seconds(300);
   /// Updated while the work runs, if set.
   progress* live = nullptr;
@@ -94,8 +115,23 @@ caf::expected<result> run_wordcount(caf::actor_system& sys, const options& opts)
 caf::expected<result> run_pipeline(caf::actor_system& sys, const options& opts);
 caf::expected<result> run_query(caf::actor_system& sys, const options& opts);
 
+/// The longest `options::timeout`: a day. A longer one overflows CAF's deadline arithmetic
+/// (2562047h fails every request at once), and no run of these topologies needs it.
+inline constexpr caf::timespan max_timeout = std::chrono::hours(24);
+
+/// The most `options::elements`, 2^28: a copy or pipeline run holds about 32 bytes per element
+/// (the input, the result and the check's copy share no nodes), so 2^28 needs about 8 GB.
+inline constexpr std::uint64_t max_elements = std::uint64_t{1} << 28;
+
+/// The command-line names of the options topology `name` reads (without "--"): a subset of
+/// workers, elements, tasks, in-flight, file, repeat, prefix, timeout (and --no-verify, which
+/// every topology reads). Empty for an unknown name.
+std::vector<std::string> uses(const std::string& name);
+
 /// Checks `opts` for topology `name`: every number in its range (see `options`), the timeout
-/// positive. The error names the option and the range; each `run_*` checks its options first.
+/// more than 0 and at most `max_timeout`, and every option the topology does not use (see
+/// `uses`) at its default. The error names the option and the range; each `run_*` checks its
+/// options first.
 caf::error validate(const std::string& name, const options& opts);
 
 /// The topology called `name` ("copy", "wordcount", "pipeline", "query"), or an error.

@@ -83,7 +83,14 @@ caf::expected<result> run_wordcount(caf::actor_system& sys, const options& o) {
     return std::move(lines.error());
   std::uint32_t repeat = o.repeat;
   std::uint64_t total_lines = lines->size() * std::uint64_t{repeat};
-  // No more chunks than lines (`read_lines` fails on a file without any).
+  // A chunk holds at least one line. Asked for more chunks than lines, the run is refused
+  // rather than run with fewer; the default (4 per worker) is a choice of the runner, so it is
+  // capped at the lines and the summary reports the chunks used (`read_lines` fails on a file
+  // without any).
+  if (o.tasks > total_lines)
+    return detail::out_of_range("tasks", o.tasks, 0, std::min<std::uint64_t>(total_lines, 256),
+                                "wordcount over " + std::to_string(total_lines)
+                                  + " lines (one chunk per line at most)");
   auto chunks
     = static_cast<std::uint32_t>(std::min<std::uint64_t>(detail::parts_of(o), total_lines));
   path_map<value> input;
@@ -128,8 +135,7 @@ caf::expected<result> run_wordcount(caf::actor_system& sys, const options& o) {
     if (first_bytes.test(static_cast<std::uint8_t>(b)))
       reduce_tasks.push_back(actors::task_spec{
         {'c', 'o', 'u', 'n', 't', 's'}, {'t', 'o', 't', 'a', 'l', static_cast<std::uint8_t>(b)}});
-  if (o.live != nullptr)
-    o.live->total = map_tasks.size() + reduce_tasks.size();
+  detail::start_work(o, "tasks", map_tasks.size() + reduce_tasks.size());
   auto stop = [&] { caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown); };
   // -- the work --
   auto t0 = detail::clock::now();
@@ -161,6 +167,8 @@ caf::expected<result> run_wordcount(caf::actor_system& sys, const options& o) {
                  {"map_ms", static_cast<std::uint64_t>(map_seconds * 1000)},
                  {"retries", mapped->retries + reduced->retries}};
   // -- verification: the same counts, sequentially --
+  if (o.verify)
+    detail::start_verifying(o);
   auto snap = detail::snapshot(sys, coordinator, o);
   stop();
   if (!snap)

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -150,10 +151,26 @@ TEST_CASE_FIXTURE(system_fixture, "an option out of its range is refused, naming
     {"copy", [](pt::options& o) { o.workers = 0; }, "--workers=0 is out of range"},
     {"copy", [](pt::options& o) { o.workers = 257; }, "takes 1 to 256"},
     {"copy", [](pt::options& o) { o.elements = 3; }, "--elements=3"},
-    {"copy", [](pt::options& o) { o.elements = std::uint64_t{1} << 31; }, "--elements="},
+    // 2^28 is the bound (about 32 bytes per element); 2^30 was accepted and needed 32 GB.
+    {"copy", [](pt::options& o) { o.elements = (std::uint64_t{1} << 28) + 4; },
+     "takes 4 to 268435456"},
     {"copy", [](pt::options& o) { o.in_flight = 0; }, "--in-flight=0"},
     {"copy", [](pt::options& o) { o.tasks = 1u << 21; }, "--tasks="},
-    {"copy", [](pt::options& o) { o.timeout = caf::timespan{0}; }, "--timeout"},
+    {"copy", [](pt::options& o) { o.timeout = caf::timespan{0}; }, "at most 24h"},
+    // 2562047h fits in CAF's nanoseconds but overflows every request's deadline.
+    {"copy", [](pt::options& o) { o.timeout = std::chrono::hours(2562047); }, "at most 24h"},
+    {"copy", [](pt::options& o) { o.timeout = std::chrono::hours(25); }, "at most 24h"},
+    // What a value too large for 64-bit nanoseconds wraps around to while it is parsed.
+    {"copy", [](pt::options& o) { o.timeout = caf::timespan{-1}; }, "more than 0"},
+    // An option the topology does not read is refused rather than ignored.
+    {"query", [](pt::options& o) { o.tasks = 99999; }, "--tasks is not used by query"},
+    {"query", [](pt::options& o) { o.elements = 10; }, "--elements is not used by query"},
+    {"pipeline", [](pt::options& o) { o.in_flight = 3; }, "--in-flight is not used by pipeline"},
+    {"copy", [](pt::options& o) { o.file = "book.txt"; }, "--file is not used by copy"},
+    {"copy", [](pt::options& o) { o.prefix = 3; }, "--prefix is not used by copy"},
+    {"copy", [](pt::options& o) { o.repeat = 2; }, "--repeat is not used by copy"},
+    {"wordcount", [](pt::options& o) { o.elements = 10; }, "--elements is not used by wordcount"},
+    {"wordcount", [](pt::options& o) { o.prefix = 3; }, "--prefix is not used by wordcount"},
     {"wordcount", [](pt::options& o) { o.repeat = 0; }, "--repeat=0"},
     {"wordcount", [](pt::options& o) { o.tasks = 300; }, "--tasks=300"},
     {"wordcount", [](pt::options& o) { o.workers = 5000; }, "--workers=5000"},
@@ -186,7 +203,88 @@ TEST_CASE_FIXTURE(system_fixture, "an option out of its range is refused, naming
   CHECK_FALSE(pt::validate("copy", o));
   o.workers = 4096;
   o.tasks = 256;
+  o.elements = pt::options{}.elements; // wordcount does not read it
   CHECK_FALSE(pt::validate("wordcount", o));
+  pt::options edges;
+  edges.timeout = pt::max_timeout;
+  edges.elements = pt::max_elements;
+  CHECK_FALSE(pt::validate("copy", edges));
+  edges.timeout = caf::timespan{1};
+  CHECK_FALSE(pt::validate("pipeline", edges));
+  // Every topology reads --in-flight except pipeline: query bounds its queries out by it.
+  pt::options many;
+  many.in_flight = 7;
+  for (const char* t : {"copy", "wordcount", "query"})
+    CHECK_FALSE(pt::validate(t, many));
+}
+
+TEST_CASE_FIXTURE(system_fixture, "wordcount refuses more chunks than lines instead of running "
+                                  "fewer") {
+  word_file words(8);
+  pt::options o;
+  o.file = words.name;
+  o.repeat = 1;
+  o.tasks = 200;
+  auto r = pt::run_wordcount(sys, o);
+  REQUIRE_FALSE(r);
+  CHECK(sys.render(r.error()).find("--tasks=200 is out of range: wordcount over 8 lines")
+        != std::string::npos);
+  // One chunk per line is the most, and the summary reports the chunks used.
+  o.tasks = 8;
+  auto ok = pt::run_wordcount(sys, o);
+  check(ok, sys);
+  auto chunks = std::find_if(ok->details.begin(), ok->details.end(),
+                             [](auto& d) { return d.first == "chunks"; });
+  REQUIRE(chunks != ok->details.end());
+  CHECK(chunks->second == 8);
+}
+
+TEST_CASE_FIXTURE(system_fixture, "a directory given as the text file is named as a directory") {
+  pt::options o;
+  o.file = "/tmp";
+  auto r = pt::run_wordcount(sys, o);
+  REQUIRE_FALSE(r);
+  CHECK(sys.render(r.error()).find("'/tmp' is a directory") != std::string::npos);
+  CHECK_FALSE(pt::read_lines("/tmp"));
+}
+
+TEST_CASE("the progress text names the phase: setting up, units done, verifying") {
+  pt::progress p;
+  CHECK(pt::progress_text(p) == "setting up");
+  p.unit = "batches";
+  p.total = 16;
+  p.done = 3;
+  p.stage = pt::phase::working;
+  CHECK(pt::progress_text(p) == "3/16 batches");
+  p.stage = pt::phase::verifying;
+  CHECK(pt::progress_text(p) == "verifying");
+}
+
+TEST_CASE_FIXTURE(system_fixture, "every topology moves its progress from setting up through the "
+                                  "work to verifying") {
+  word_file words(scaled(2000));
+  for (const char* t : {"copy", "wordcount", "pipeline", "query"}) {
+    CAPTURE(t);
+    for (bool verify : {true, false}) {
+      pt::progress live;
+      std::string name = t;
+      pt::options o;
+      if (name == "copy" || name == "pipeline")
+        o.elements = 4096;
+      else
+        o.file = words.name;
+      if (name == "wordcount")
+        o.repeat = 1;
+      o.verify = verify;
+      o.live = &live;
+      auto r = pt::run(sys, t, o);
+      REQUIRE_MESSAGE(r, sys.render(r.error()));
+      // Without a check the run ends in the work phase, with every unit of it done.
+      CHECK(live.stage.load() == (verify ? pt::phase::verifying : pt::phase::working));
+      CHECK(live.total.load() > 0);
+      CHECK(live.done.load() == live.total.load());
+    }
+  }
 }
 
 // -- failures on the real scheduler -------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include <exception>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -20,6 +21,9 @@
 #include <thread>
 #include <vector>
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "caf/all.hpp"
@@ -391,3 +395,175 @@ TEST_CASE_FIXTURE(system_fixture, "a coordinator that terminates answers the job
   CHECK(got.error() == caf::sec::request_receiver_down);
   caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
 }
+
+// -- the runner pathmap-topology, end to end ----------------------------------------------------
+
+#ifdef PATHMAP_TOPOLOGY_EXE
+
+namespace {
+
+/// What a run of the runner left: its exit code (-signal if a signal ended it), stdout, stderr.
+struct runner_output {
+  int status = 0;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+/// Runs pathmap-topology with `args`, stdout and stderr into files (stderr is no terminal, so
+/// no progress line), and kills it after `limit` (then status is -SIGKILL): a stalled runner
+/// fails the test instead of hanging it.
+runner_output run_runner(std::vector<std::string> args,
+                         std::chrono::seconds limit = std::chrono::seconds(120)) {
+  char out_name[] = "/tmp/pathmap-runner-out-XXXXXX";
+  char err_name[] = "/tmp/pathmap-runner-err-XXXXXX";
+  int out_fd = mkstemp(out_name);
+  int err_fd = mkstemp(err_name);
+  REQUIRE(out_fd >= 0);
+  REQUIRE(err_fd >= 0);
+  args.insert(args.begin(), PATHMAP_TOPOLOGY_EXE);
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_fd);
+  close(err_fd);
+  REQUIRE_MESSAGE(rc == 0, "cannot start " PATHMAP_TOPOLOGY_EXE);
+  int wstatus = 0;
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (waitpid(pid, &wstatus, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &wstatus, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  runner_output res;
+  res.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -WTERMSIG(wstatus);
+  res.out = slurp(out_name);
+  res.err = slurp(err_name);
+  std::remove(out_name);
+  std::remove(err_name);
+  return res;
+}
+
+bool contains(const std::string& text, const std::string& piece) {
+  return text.find(piece) != std::string::npos;
+}
+
+/// The last non-empty line of `text`.
+std::string last_line(const std::string& text) {
+  auto end = text.find_last_not_of('\n');
+  if (end == std::string::npos)
+    return {};
+  auto begin = text.rfind('\n', end);
+  return text.substr(begin == std::string::npos ? 0 : begin + 1,
+                     end + 1 - (begin == std::string::npos ? 0 : begin + 1));
+}
+
+} // namespace
+
+TEST_CASE("pathmap-topology refuses a bad command line with exit 1 and says what to write") {
+  // Each case: the arguments, a piece of the message on stderr.
+  struct bad_case {
+    std::vector<std::string> args;
+    const char* says;
+  };
+  const bad_case cases[] = {
+    {{"copy", "--bogus=1"}, "unknown option '--bogus=1'"},
+    {{"copy", "--workers=abc"}, "--workers=abc is not a whole number"},
+    {{"copy", "--workers=0"}, "--workers=0 is out of range"},
+    {{"copy", "--workers=99999999999"}, "is too large"},
+    {{"copy", "--workers", "2"}, "options take the form --workers=2"},
+    {{"copy", "--json=1"}, "--json is a flag and takes no value"},
+    {{"--json", "copy"}, "the topology name comes first: pathmap-topology copy"},
+    {{"copy", "stray"}, "unexpected argument 'stray'"},
+    {{"nope"}, "unknown topology 'nope'"},
+    {{"copy", "--timeout=5"}, "--timeout needs a unit"},
+    {{"copy", "--timeout=1.5s"}, "is not a whole number and a unit"},
+    {{"copy", "--timeout=" + std::string(40, '9') + "s"}, "at most 24h"},
+    // Too large for 64-bit nanoseconds: CAF's parser wraps it around (it was "must be positive").
+    {{"copy", "--timeout=9999999h"}, "at most 24h"},
+    // Fits, but every request failed at once with request_timeout.
+    {{"copy", "--timeout=2562047h"}, "at most 24h"},
+    {{"wordcount", "--file=/tmp"}, "'/tmp' is a directory"},
+    {{"query", "--tasks=99999"}, "--tasks is not used by query"},
+    {{"copy", "--elements=1073741824"}, "takes 4 to 268435456"},
+    // CAF's scheduler divides by zero (SIGFPE) with no thread, and stalls with thousands.
+    {{"copy", "--scheduler.max-threads=0"}, "--scheduler.max-threads=0 is out of range"},
+    {{"pipeline", "--scheduler.max-threads=5000"}, "--scheduler.max-threads=5000 is out of range"},
+    {{"query", "--work-stealing.moderate-steal-interval=0"}, "moderate-steal-interval=0"},
+    {{"copy", "--scheduler.max-throughput=0"}, "--scheduler.max-throughput=0"},
+  };
+  for (const auto& c : cases) {
+    std::string line;
+    for (auto& a : c.args)
+      line += a + " ";
+    CAPTURE(line);
+    auto r = run_runner(c.args, std::chrono::seconds(30));
+    CAPTURE(r.err);
+    CHECK(r.status == 1);
+    CHECK(contains(r.err, c.says));
+    // A refusal prints no summary.
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("pathmap-topology --help exits 0 and lists the options with their ranges") {
+  for (const char* help : {"--help", "-h"}) {
+    auto r = run_runner({"copy", help});
+    CHECK(r.status == 0);
+    auto all = r.out + r.err;
+    CHECK(contains(all, "Usage: pathmap-topology <topology> [options]"));
+    CHECK(contains(all, "--workers"));
+    CHECK(contains(all, "at most 24h"));
+    CHECK(contains(all, "at most 2^28"));
+  }
+}
+
+TEST_CASE("pathmap-topology runs every topology small and ends --json with the summary object") {
+  word_file words(2000);
+  const std::vector<std::vector<std::string>> runs = {
+    {"copy", "--elements=4096", "--workers=2", "--json"},
+    {"copy", "--elements=4096", "--tasks=8", "--json"},
+    {"wordcount", "--file=" + words.name, "--repeat=2", "--json"},
+    {"pipeline", "--elements=4096", "--workers=3", "--tasks=8", "--json"},
+    {"query", "--file=" + words.name, "--prefix=1", "--in-flight=1", "--json"},
+    {"query", "--file=" + words.name, "--prefix=3", "--json"},
+  };
+  for (const auto& args : runs) {
+    CAPTURE(args[0]);
+    CAPTURE(args[1]);
+    auto r = run_runner(args);
+    CAPTURE(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(contains(r.out, "verified         yes"));
+    auto json = last_line(r.out);
+    CAPTURE(json);
+    REQUIRE(json.size() > 2);
+    CHECK(json.front() == '{');
+    CHECK(json.back() == '}');
+    CHECK(contains(json, "\"topology\":\"" + args[0] + "\""));
+    for (const char* key : {"\"values\":", "\"workers\":", "\"seconds\":", "\"values_per_second\":",
+                            "\"allocator\":\"", "\"verified\":true"})
+      CHECK(contains(json, key));
+  }
+  // Without --json the last line is the summary's, not an object.
+  auto plain = run_runner({"copy", "--elements=4096"});
+  CHECK(plain.status == 0);
+  CHECK(last_line(plain.out).front() != '{');
+}
+
+#endif // PATHMAP_TOPOLOGY_EXE

@@ -29,9 +29,6 @@ class read_zipper : public detail::core_zipper<read_zipper<V>, V> {
 public:
   read_zipper() = default;
 
-  /// Like `val()`: the value stays valid while the map is unchanged, however the zipper moves.
-  const V* get_val() const { return core_.val(); }
-
   /// `to_next_val()`, then the value there (valid while the map is unchanged).
   const V* to_next_get_val() { return core_.to_next_get_val(); }
 

@@ -57,6 +57,12 @@ public:
   /// The cell this writer owns (for the zipper head).
   const detail::cell_ref<V>& root_cell() const noexcept { return root_; }
 
+  /// The lock registry of the head that issued this writer; null for an untracked writer
+  /// (`_unchecked` in a release build) and once moved from. For `zipper_head::issued`.
+  const detail::lock_registry* lock_registry() const noexcept {
+    return lock_ ? lock_->registry().get() : nullptr;
+  }
+
 private:
   detail::cell_ref<V> root_;
   std::optional<detail::zipper_tracker> lock_;

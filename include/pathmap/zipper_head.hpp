@@ -160,14 +160,24 @@ public:
 
   /// Takes back a writer: drops it (releasing its lock) and, if nothing hangs below its root
   /// path and no value is there, prunes the dangling path its creation left. Pruning is
-  /// skipped while another live zipper is related to that path.
+  /// skipped while another live zipper is related to that path, and for a tracked writer
+  /// another head issued (it is only dropped).
   void cleanup_write_zipper(write_zipper_tracked<V> z) {
     pathmap::path p = z.root_prefix_path().to_path();
+    bool foreign = z.lock_registry() && !issued(z);
     { write_zipper_tracked<V> gone(std::move(z)); }
+    if (foreign)
+      return; // another head's writer: its path says nothing about this map
     if (p.empty() || registry_->check_write(p))
       return;
     if (trie::dangling(root_->child.get(), p))
       trie::prune(root_->child, p);
+  }
+
+  /// Whether this head issued tracked writer `z` (false for another head's writer, and for an
+  /// untracked one, which carries no record of its head).
+  bool issued(const write_zipper_tracked<V>& z) const noexcept {
+    return z.lock_registry() == registry_.get();
   }
 
   /// The registry of live locks (for diagnostics and tests).

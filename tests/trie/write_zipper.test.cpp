@@ -106,6 +106,21 @@ TEST_CASE("get_val_mut and get_val_or_set_mut change the focus value") {
   CHECK(dump(m) == "a=5|ab=8");
 }
 
+TEST_CASE("get_val reads the focus value of a write zipper, like val()") {
+  path_map<int> m;
+  m.set_val_at("a", 1);
+  auto wz = m.write_zipper();
+  CHECK(wz.get_val() == nullptr);
+  wz.descend_to("a");
+  REQUIRE(wz.get_val() != nullptr);
+  CHECK(*wz.get_val() == 1);
+  wz.set_val(2);
+  CHECK(*wz.get_val() == 2);
+  CHECK(wz.get_val() == wz.val());
+  wz.descend_to("b");
+  CHECK(wz.get_val() == nullptr);
+}
+
 // -- remove_val and pruning -------------------------------------------------------------------------
 
 TEST_CASE("remove_val without prune leaves the focus dangling") {

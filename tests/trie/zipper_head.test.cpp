@@ -492,6 +492,24 @@ TEST_CASE("cleanup_write_zipper removes the dangling path its writer created") {
   CHECK(dump(m) == "keep=1");
 }
 
+TEST_CASE("cleanup_write_zipper drops another head's writer without pruning its own map") {
+  path_map<int> mine;
+  path_map<int> other;
+  mine.create_path("made");
+  auto head = mine.zipper_head();
+  auto other_head = other.zipper_head();
+  auto w = other_head.write_zipper_at_exclusive_path("made");
+  REQUIRE(w.has_value());
+  CHECK(other_head.issued(*w));
+  CHECK_FALSE(head.issued(*w));
+  head.cleanup_write_zipper(std::move(*w));
+  // The lock went with the writer; this map's dangling "made" was not pruned on its behalf.
+  CHECK(other_head.locks().empty());
+  auto r = head.read_zipper_at_path("made");
+  REQUIRE(r.has_value());
+  CHECK(r->path_exists());
+}
+
 TEST_CASE("cleanup_write_zipper keeps what the writer wrote") {
   path_map<int> m;
   {

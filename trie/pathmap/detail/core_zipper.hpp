@@ -50,6 +50,9 @@ public:
 
   /// The value at the focus, or null. Valid until the trie changes.
   const V* val() const { return rc().val(); }
+  /// `val()` under the crate's name. From a reader the pointer stays valid while the map is
+  /// unchanged, however the zipper moves; from a writer, until the writer's next change.
+  const V* get_val() const { return rc().val(); }
   bool is_val() const { return rc().val() != nullptr; }
   /// True when the focus is on an existing path (value, branch or dangling end).
   bool path_exists() const { return rc().path_exists(); }

@@ -103,7 +103,7 @@ bool has_code(const caf::error& e, error_code c) {
 
 // -- test workers ----------------------------------------------------------------------------
 
-enum class fault { none, throws, quits, hangs, error_reply };
+enum class fault { none, throws, quits, hangs, error_reply, poison };
 
 struct seen {
   int worker;
@@ -155,6 +155,14 @@ worker_actor<V>::behavior_type test_worker(test_worker_actor self, int id,
           }
           case fault::error_reply:
             return caf::make_error(error_code::operation_failed, "injected error reply");
+          case fault::poison:
+            if (t.index == 0) {
+              // Dies on task 0 whatever is queued behind it.
+              auto rp = self->make_response_promise<task_done>();
+              self->quit();
+              return rp;
+            }
+            break; // the other tasks run normally
           case fault::none:
             break;
         }
@@ -393,6 +401,25 @@ TEST_CASE_FIXTURE(fixture, "a split job balances heavy children into tasks of si
   CHECK(same(snapshot(c), sequential(input, p("in"), p("out"), [](V v) { return v; })));
 }
 
+TEST_CASE_FIXTURE(fixture, "a split job never cuts a 256-way fan-out into far more tasks than "
+                           "asked for") {
+  path_map<V> input;
+  // Two children of 512 values, each fanning out 256 ways: reaching 1024 / 5 values per task
+  // would take 512 tasks.
+  for (std::uint64_t i = 0; i < 1024; ++i)
+    input.set_val_at(cat(p("in"), {static_cast<std::uint8_t>(i / 512),
+                                   static_cast<std::uint8_t>(i / 2 % 256),
+                                   static_cast<std::uint8_t>(i % 2)}),
+                     i);
+  auto c = coordinator(input, {worker(0), worker(1)}, 2);
+  auto rep = ask<job_report>(c, job<V>::split(copy_values<V>(), p("in"), p("out"), 5));
+  REQUIRE_MESSAGE(rep, sys.render(rep.error()));
+  CHECK(rep->tasks <= 20);
+  CHECK(rep->tasks >= 2);
+  CHECK(rep->values == 1024);
+  CHECK(same(snapshot(c), sequential(input, p("in"), p("out"), [](V v) { return v; })));
+}
+
 TEST_CASE_FIXTURE(fixture, "an in-place transform reads the region as it was and rewrites it") {
   auto input = seed_map(3, 10);
   auto c = coordinator(input, {worker(0), worker(1)}, 1);
@@ -470,6 +497,72 @@ TEST_CASE_FIXTURE(fixture, "a worker that hangs past the task timeout is taken o
   CHECK(stats(c).workers_lost == 1);
 }
 
+TEST_CASE_FIXTURE(fixture, "the task timeout counts from when the worker gets to the task, not "
+                           "while it waits behind another in the worker's mailbox") {
+  auto input = seed_map(3, 4);
+  auto w0 = worker(0);
+  auto c = coordinator(input, {w0}, 2);
+  job_options o;
+  o.task_timeout = std::chrono::seconds(1);
+  auto rh = self->request(c, caf::infinite,
+                          job<V>::explicit_tasks(copy_values<V>(), seed_tasks(3), o));
+  // The coordinator sends tasks 0 and 1 at once (two in flight). The simulated clock moves
+  // only when the test says so: the worker takes 0.8 s to get through task 0.
+  expect((job<V>), from(self).to(c).with(_));
+  advance_time(std::chrono::milliseconds(800));
+  expect((task<V>), from(c).to(w0).with(_));
+  expect((task_done), from(w0).to(c).with(_));
+  // 1.6 s after task 1 was sent, 0.8 s after the worker got to it: not hung.
+  advance_time(std::chrono::milliseconds(800));
+  sched.run();
+  caf::expected<job_report> rep = caf::make_error(caf::sec::invalid_argument, "no reply");
+  rh.receive([&](job_report& r) { rep = std::move(r); },
+             [&](caf::error& e) { rep = std::move(e); });
+  REQUIRE_MESSAGE(rep, sys.render(rep.error()));
+  CHECK(rep->values == 12);
+  CHECK(rep->retries == 0);
+  CHECK(stats(c).workers_lost == 0);
+  CHECK(same(snapshot(c), sequential(input, p("in"), p("out"), [](V v) { return v; })));
+}
+
+TEST_CASE_FIXTURE(fixture, "a task that kills every worker it runs on uses up its retries, also "
+                           "when other tasks wait behind it") {
+  std::vector<worker_actor<V>> ws;
+  for (int i = 0; i < 5; ++i)
+    ws.push_back(worker(i, fault::poison));
+  auto input = seed_map(10, 2);
+  auto c = coordinator(input, ws, 2);
+  job_options o;
+  o.max_retries = 1;
+  auto rep = ask<job_report>(c, job<V>::explicit_tasks(copy_values<V>(), seed_tasks(10), o));
+  REQUIRE_FALSE(rep);
+  CHECK_MESSAGE(has_code(rep.error(), error_code::task_failed), sys.render(rep.error()));
+  // The first try and one retry: two runs of task 0, two workers lost.
+  CHECK(std::count_if(log->arrivals.begin(), log->arrivals.end(),
+                      [](const seen& s) { return s.index == 0; })
+        == 2);
+  CHECK(stats(c).workers_lost == 2);
+  auto text = sys.render(rep.error());
+  CHECK_MESSAGE(text.find("failed 2 time") != std::string::npos, text);
+  CHECK(same(snapshot(c), input));
+}
+
+TEST_CASE_FIXTURE(fixture, "a task timeout of timespan::max() means none; a timeout that is not "
+                           "positive is refused") {
+  auto input = seed_map(2, 4);
+  auto c = coordinator(input, {worker(0)}, 2);
+  job_options o;
+  o.task_timeout = caf::timespan::max();
+  auto rep = ask<job_report>(c, job<V>::explicit_tasks(copy_values<V>(), seed_tasks(2), o));
+  REQUIRE_MESSAGE(rep, sys.render(rep.error()));
+  CHECK(rep->retries == 0);
+  CHECK(stats(c).workers_lost == 0);
+  o.task_timeout = caf::timespan::zero();
+  rep = ask<job_report>(c, job<V>::explicit_tasks(copy_values<V>(), seed_tasks(2), o));
+  REQUIRE_FALSE(rep);
+  CHECK(has_code(rep.error(), error_code::invalid_job));
+}
+
 TEST_CASE_FIXTURE(fixture, "an error reply makes the task run again, preferably elsewhere") {
   check_recovery(*this, {worker(0, fault::error_reply, 1), worker(1)}, 1, 0);
   // The retry went to w1.
@@ -500,6 +593,8 @@ TEST_CASE_FIXTURE(fixture, "an operation that throws is answered with operation_
   auto text = sys.render(rep.error());
   CHECK_MESSAGE(text.find("no good") != std::string::npos, text);
   CHECK_MESSAGE(text.find("3 time") != std::string::npos, text);
+  // The task's last error is rendered by name, not as a bare code.
+  CHECK_MESSAGE(text.find("last error: pathmap: operation_failed") != std::string::npos, text);
   CHECK(same(snapshot(c), before));
   auto st = stats(c);
   CHECK(st.jobs_failed == 1);
@@ -588,6 +683,25 @@ TEST_CASE_FIXTURE(fixture, "a job whose region is leased out is refused with con
   auto released = ask<bool>(c, release_atom::value, *l);
   REQUIRE(released);
   CHECK(ask<job_report>(c, job<V>::explicit_tasks(copy_values<V>(), seed_tasks(2))));
+}
+
+TEST_CASE_FIXTURE(fixture, "a write lease given back to a coordinator that did not issue it is "
+                           "refused and changes nothing there") {
+  auto input = seed_map(2, 4);
+  auto c1 = coordinator(input, {worker(0)}, 1);
+  auto c2 = coordinator(input, {worker(1)}, 1);
+  auto l = ask<lease<writer>>(c1, write_atom::value, p("made"));
+  REQUIRE(l);
+  // c2 has a dangling "made" of its own, from a lease it gave out and got back unused.
+  auto own = ask<lease<writer>>(c2, write_atom::value, p("made/x"));
+  REQUIRE(own);
+  *own = lease<writer>{}; // dropped untaken: the lock goes, the path stays
+  auto released = ask<bool>(c2, release_atom::value, *l);
+  REQUIRE_FALSE(released);
+  CHECK(has_code(released.error(), error_code::conflict));
+  auto text = sys.render(released.error());
+  CHECK_MESSAGE(text.find("another coordinator") != std::string::npos, text);
+  CHECK(snapshot(c2).path_exists_at(p("made/x")));
 }
 
 TEST_CASE_FIXTURE(fixture, "malformed jobs are refused with invalid_job") {

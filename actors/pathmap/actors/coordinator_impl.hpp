@@ -70,12 +70,20 @@ public:
     std::uint32_t attempt;
   };
 
+  /// An attempt sent to a worker: its request (whose timeout the coordinator arms) and the
+  /// timeout of its job (kept here: the job may be gone while the worker still runs it).
+  struct sent_attempt {
+    attempt_id id;
+    caf::message_id request;
+    caf::timespan timeout;
+  };
+
   struct worker_entry {
     worker_actor<V> hdl;
     bool live = true;
     bool owned = false;
-    /// Outstanding attempts, oldest first.
-    std::deque<attempt_id> outstanding;
+    /// Outstanding attempts, oldest first: the worker runs them in this order, one at a time.
+    std::deque<sent_attempt> outstanding;
   };
 
   enum class task_status : std::uint8_t { pending, running, done };
@@ -191,7 +199,7 @@ public:
     auto outstanding = std::move(wk.outstanding);
     wk.outstanding.clear();
     for (auto& a : outstanding)
-      fail_attempt(a, w, reason, charged && same_attempt(a, *charged));
+      fail_attempt(a.id, w, reason, charged && same_attempt(a.id, *charged));
     if (live_workers() == 0)
       fail_all_jobs(
         caf::make_error(error_code::no_workers, "no live worker left to run the job's tasks"));
@@ -199,18 +207,38 @@ public:
 
   bool is_outstanding(std::size_t w, const attempt_id& a) const {
     auto& q = workers[w].outstanding;
-    return std::any_of(q.begin(), q.end(), [&](const attempt_id& x) { return same_attempt(x, a); });
+    return std::any_of(q.begin(), q.end(),
+                       [&](const sent_attempt& x) { return same_attempt(x.id, a); });
   }
 
   void forget_outstanding(std::size_t w, const attempt_id& a) {
     auto& q = workers[w].outstanding;
     auto i = std::find_if(q.begin(), q.end(),
-                          [&](const attempt_id& x) { return same_attempt(x, a); });
+                          [&](const sent_attempt& x) { return same_attempt(x.id, a); });
     if (i != q.end()) {
+      bool was_running = i == q.begin();
       q.erase(i);
-      if (workers[w].live)
+      if (workers[w].live) {
         free_slots.push_back(w);
+        if (was_running)
+          start_clock(w);
+      }
     }
+  }
+
+  /// Arms the timeout of the attempt worker `w` works on now (the oldest it was sent). The
+  /// task timeout counts from here, not from the send: attempts queued behind a slow one in
+  /// the worker's mailbox are not running yet. A timeout too long for the clock means none.
+  void start_clock(std::size_t w) {
+    auto& q = workers[w].outstanding;
+    if (q.empty())
+      return;
+    auto& clk = self->clock();
+    auto now = clk.now();
+    auto timeout = q.front().timeout;
+    if (timeout >= std::chrono::duration_cast<caf::timespan>(decltype(now)::max() - now))
+      return;
+    clk.set_request_timeout(now + timeout, self, q.front().request);
   }
 
   // -- jobs: arrival --------------------------------------------------------------------------
@@ -233,7 +261,10 @@ public:
                              "split source " + render_path(spec.source) + " holds no values");
     std::uint64_t want = spec.tasks != 0 ? spec.tasks : 4u * std::max(1u, live_workers());
     std::uint64_t target = std::max<std::uint64_t>(1, (total + want - 1) / want);
-    std::uint64_t max_pieces = std::max<std::uint64_t>(64, want * 64);
+    // Splitting replaces a piece by all of its children, up to 256 at once, so a bound is
+    // needed for the count to stay near `want`: a piece is split only if the pieces stay within
+    // `max_pieces`; one with too many children for that stays whole.
+    std::uint64_t max_pieces = std::max<std::uint64_t>(16, want * 4);
 
     struct piece {
       pathmap::path rel;
@@ -244,17 +275,15 @@ public:
     std::priority_queue<piece, std::vector<piece>, decltype(cmp)> heap(cmp);
     std::vector<piece> done;
     heap.push(piece{{}, total, !z.is_val() && z.child_count() > 0});
-    while (!heap.empty()) {
+    while (!heap.empty() && heap.top().count > target) {
       piece p = heap.top();
-      if (p.count <= target || heap.size() + done.size() >= max_pieces)
-        break;
       heap.pop();
-      if (!p.splittable) {
+      z.reset();
+      z.descend_to(p.rel);
+      if (!p.splittable || heap.size() + done.size() + z.child_count() > max_pieces) {
         done.push_back(std::move(p));
         continue;
       }
-      z.reset();
-      z.descend_to(p.rel);
       byte_mask kids = z.child_mask();
       for (int b = 0; b < 256; ++b) {
         if (!kids.test(static_cast<std::uint8_t>(b)))
@@ -305,6 +334,9 @@ public:
     };
     if (!in.op)
       return refuse_with(caf::make_error(error_code::invalid_job, "the job has no operation"));
+    if (in.options.task_timeout <= caf::timespan::zero())
+      return refuse_with(
+        caf::make_error(error_code::invalid_job, "job_options::task_timeout must be positive"));
     if (live_workers() == 0)
       return refuse_with(caf::make_error(error_code::no_workers, "the pool has no live worker"));
     std::vector<task_spec> specs = std::move(in.tasks);
@@ -447,11 +479,15 @@ public:
     msg.destination = lease<writer>(staging_writer(t.staging, t.spec.destination));
     msg.op = j.op;
     attempt_id a{id, index, attempt};
-    workers[w].outstanding.push_back(a);
     auto self_ptr = self;
-    self->request(workers[w].hdl, j.options.task_timeout, std::move(msg))
-      .then([self_ptr, w, a](task_done& done) { self_ptr->state.on_done(w, a, done); },
+    // No timeout on the request itself: `start_clock` arms it when the worker gets to it.
+    auto rh = self->request(workers[w].hdl, caf::infinite, std::move(msg));
+    rh.then([self_ptr, w, a](task_done& done) { self_ptr->state.on_done(w, a, done); },
             [self_ptr, w, a](caf::error& err) { self_ptr->state.on_error(w, a, err); });
+    auto& q = workers[w].outstanding;
+    q.push_back(sent_attempt{a, rh.id(), j.options.task_timeout});
+    if (q.size() == 1)
+      start_clock(w);
   }
 
   // -- jobs: completion -----------------------------------------------------------------------
@@ -508,8 +544,11 @@ public:
       // Hung (or too slow): no more work for it; this attempt is the one it hangs on.
       lose_worker(w, with_context(err, "worker hung past the task timeout"), a);
     } else if (err == caf::sec::request_receiver_down) {
-      // The worker died with this attempt still queued: not this task's fault.
-      lose_worker(w, err, std::nullopt);
+      // The worker is gone (this may arrive before its down message). The attempt it was
+      // running, the oldest, is charged, as `on_down` would; the rest were only queued.
+      lose_worker(
+        w, caf::make_error(error_code::task_failed, "worker terminated (" + render(err) + ")"),
+        workers[w].outstanding.front().id);
     } else if (err.category() == caf::atom("system")) {
       // E.g. sec::runtime_error: the worker threw, and CAF terminated it.
       lose_worker(w, err, a);
@@ -521,9 +560,13 @@ public:
     dispatch();
   }
 
-  static caf::error with_context(const caf::error& err, const std::string& text) {
-    return caf::make_error(error_code::task_failed, text + " (" + to_string(err) + ")");
+  caf::error with_context(const caf::error& err, const std::string& text) {
+    return caf::make_error(error_code::task_failed, text + " (" + render(err) + ")");
   }
+
+  /// `err` as text, through the renderers registered with the actor system (ours prints
+  /// `pathmap: operation_failed ("...")` where `to_string` prints the bare code).
+  std::string render(const caf::error& err) const { return self->system().render(err); }
 
   void on_down(const caf::down_msg& dm) {
     std::size_t w = find_worker(dm.source);
@@ -532,11 +575,10 @@ public:
     // The oldest outstanding attempt is the one it was working on.
     std::optional<attempt_id> oldest;
     if (!workers[w].outstanding.empty())
-      oldest = workers[w].outstanding.front();
-    lose_worker(w,
-                caf::make_error(error_code::task_failed,
-                                "worker terminated (" + to_string(dm.reason) + ")"),
-                oldest);
+      oldest = workers[w].outstanding.front().id;
+    lose_worker(
+      w, caf::make_error(error_code::task_failed, "worker terminated (" + render(dm.reason) + ")"),
+      oldest);
     dispatch();
   }
 
@@ -559,7 +601,7 @@ public:
                                           + render_path(t->spec.source) + " -> "
                                           + render_path(t->spec.destination) + ") failed "
                                           + std::to_string(t->charged)
-                                          + " time(s); last error: " + to_string(reason)));
+                                          + " time(s); last error: " + render(reason)));
         return;
       }
     }
@@ -695,6 +737,12 @@ coordinator_behavior(typename coordinator_state<V>::self_pointer self, path_map<
       auto w = l.take();
       if (!w)
         return std::move(w.error());
+      if (!self->state.head->issued(*w))
+        return caf::make_error(error_code::conflict,
+                               "release of a write lease at "
+                                 + render_path(w->root_prefix_path().to_path())
+                                 + " that another coordinator issued (it is dropped, its "
+                                   "path left as it is)");
       self->state.head->cleanup_write_zipper(std::move(*w));
       return true;
     },

@@ -66,9 +66,11 @@ struct task_spec {
 /// "Split this source region by its child bytes into balanced tasks": every piece `source/k`
 /// becomes a task `source/k -> destination/k`. Pieces start as the children of `source`; while
 /// the largest piece holds more than `values / tasks` values, it is replaced by its children
-/// (by `val_count`, largest first), so tasks end up of similar size. A piece that holds a value
-/// at its own path is never split (its value and its children stay one task); a source that
-/// has a value at its root is one task.
+/// (by `val_count`, largest first), so tasks end up of similar size. The pieces never number
+/// more than `4 * tasks` (at least 16): a piece whose children would pass that stays whole, so
+/// a trie that fans out 256 ways is not cut into 256 times the tasks asked for. A piece that
+/// holds a value at its own path is never split (its value and its children stay one task); a
+/// source that has a value at its root is one task. The job report gives the actual count.
 struct split_spec {
   pathmap::path source;
   pathmap::path destination;
@@ -84,7 +86,10 @@ struct split_spec {
 /// How a job runs.
 struct job_options {
   /// How long one attempt of a task may take before it counts as hung: the worker is taken out
-  /// of the pool and the task runs again elsewhere.
+  /// of the pool and the task runs again elsewhere. The time counts from when the worker gets
+  /// to the attempt (the reply to the attempt sent before it, or the send when none is
+  /// outstanding), not from the send: attempts waiting behind another in the worker's mailbox
+  /// are not running yet. Must be positive; `caf::timespan::max()` means no timeout.
   caf::timespan task_timeout = std::chrono::seconds(60);
   /// How many times a failed task runs again before the job fails (0: no retries).
   std::uint32_t max_retries = 2;

@@ -253,8 +253,13 @@ run_job(caf::actor_system& sys, const actors::coordinator_actor<value>& c, actor
         guard.unlock();
         auto s = actors::ask<actors::coordinator_stats>(sys, c, std::chrono::seconds(5),
                                                         actors::stats_atom::value);
-        if (s)
+        if (s) {
           o.live->done = s->tasks_done;
+          // A split job may make more tasks than asked for: show the real count.
+          std::uint64_t seen = s->tasks_done + s->tasks_pending;
+          if (seen > o.live->total)
+            o.live->total = seen;
+        }
         guard.lock();
       }
     });

@@ -381,6 +381,37 @@ TEST_CASE_FIXTURE(fixture, "the job report counts values, tasks and per-worker w
   CHECK(st.workers == 3);
 }
 
+TEST_CASE_FIXTURE(fixture, "statistics count the unfinished tasks of running jobs") {
+  auto w0 = worker(0);
+  auto c = coordinator(seed_map(4, 2), {w0}, 1);
+  auto rh = self->request(c, caf::infinite,
+                          job<V>::explicit_tasks(copy_values<V>(), seed_tasks(4)));
+  expect((job<V>), from(self).to(c).with(_));
+  expect((task<V>), from(c).to(w0).with(_));
+  expect((task_done), from(w0).to(c).with(_));
+  auto sh = self->request(c, caf::infinite, stats_atom::value);
+  expect((stats_atom), from(self).to(c).with(_));
+  coordinator_stats st;
+  sh.receive([&](coordinator_stats& s) { st = s; }, [&](caf::error& e) { FAIL(sys.render(e)); });
+  CHECK(st.jobs_running == 1);
+  CHECK(st.tasks_done == 1);
+  CHECK(st.tasks_pending == 3);
+  sched.run();
+  rh.receive([](job_report& r) { CHECK(r.tasks == 4); },
+             [&](caf::error& e) { FAIL(sys.render(e)); });
+  CHECK(stats(c).tasks_pending == 0);
+}
+
+TEST_CASE_FIXTURE(fixture, "max_in_flight is held to 1..max_in_flight_limit") {
+  auto input = seed_map(3, 2);
+  for (std::uint32_t in_flight : {0u, UINT32_MAX}) {
+    auto c = coordinator(input, {worker(0)}, in_flight);
+    auto rep = ask<job_report>(c, job<V>::explicit_tasks(copy_values<V>(), seed_tasks(3)));
+    REQUIRE_MESSAGE(rep, sys.render(rep.error()));
+    CHECK(rep->values == 6);
+  }
+}
+
 TEST_CASE_FIXTURE(fixture, "a split job balances heavy children into tasks of similar size") {
   path_map<V> input;
   // "a" holds 1,024 values in 4 children of 256; "b" and "c" hold 16 each.

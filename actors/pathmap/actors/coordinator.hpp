@@ -38,7 +38,11 @@
 /// **Failure.** Every worker is monitored. A worker that dies, or lets an attempt run past the
 /// job's `task_timeout`, is taken out of the pool and its outstanding attempts run again on the
 /// others; an error reply makes just that attempt run again. Attempts are numbered, so a late
-/// reply of a superseded attempt is ignored.
+/// reply of a superseded attempt is ignored. An actor cannot be stopped in the middle of a
+/// message: a hung worker keeps the zippers of the attempt it hangs on, so their reader locks
+/// (on the task's source) stay until it lets go, and a write lease or job over that source
+/// meanwhile fails with a conflict naming a reader. What it writes goes to a staging cell the
+/// map never sees.
 ///
 /// **Snapshots.** The map is frozen inside the zipper head while the coordinator lives, so a
 /// snapshot is made through a read zipper at the root: `make_map()` of it is an O(1) copy. A
@@ -83,9 +87,12 @@ using coordinator_actor = caf::typed_actor<
 
 /// How a coordinator runs.
 struct coordinator_config {
-  /// Attempts outstanding per worker (≥ 1). Two hide the reply's round trip: the next task
-  /// already waits in the worker's mailbox when it finishes one.
+  /// Attempts outstanding per worker, 1 to `max_in_flight_limit` (a value outside is taken as
+  /// the nearest bound: each slot is a queue entry, and a worker works through its mailbox one
+  /// attempt at a time anyway). Two hide the reply's round trip: the next task already waits
+  /// in the worker's mailbox when it finishes one.
   std::uint32_t max_in_flight = 2;
+  static constexpr std::uint32_t max_in_flight_limit = 1024;
   /// Standard workers the coordinator spawns itself, in addition to the ones passed in. It
   /// shuts them down when it terminates.
   std::uint32_t workers = 0;

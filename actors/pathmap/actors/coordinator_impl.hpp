@@ -681,6 +681,8 @@ public:
     coordinator_stats s = counters;
     s.workers = live_workers();
     s.jobs_running = static_cast<std::uint32_t>(jobs.size());
+    for (auto& [id, j] : jobs)
+      s.tasks_pending += j.remaining;
     s.values_current = false;
     if (jobs.empty()) {
       if (auto r = head->read_zipper_at_path({})) {
@@ -701,7 +703,8 @@ coordinator_behavior(typename coordinator_state<V>::self_pointer self, path_map<
   auto& st = self->state;
   st.self = self;
   st.config = config;
-  st.config.max_in_flight = std::max<std::uint32_t>(1, config.max_in_flight);
+  st.config.max_in_flight = std::clamp<std::uint32_t>(config.max_in_flight, 1,
+                                                      coordinator_config::max_in_flight_limit);
   st.map = std::move(map);
   st.head.emplace(st.map.zipper_head());
   st.add_workers(workers, false);

@@ -231,6 +231,9 @@ struct coordinator_stats {
   /// Jobs refused at arrival (invalid, overlapping, conflicting).
   std::uint64_t jobs_refused = 0;
   std::uint64_t tasks_done = 0;
+  /// Tasks of the running jobs not finished yet (a split job's count is known only here and
+  /// in its report).
+  std::uint64_t tasks_pending = 0;
   std::uint64_t tasks_retried = 0;
   /// Leases handed out on request (`read_atom`, `write_atom`).
   std::uint64_t leases = 0;
@@ -243,7 +246,7 @@ struct coordinator_stats {
   friend typename Inspector::result_type inspect(Inspector& f, coordinator_stats& x) {
     return f(caf::meta::type_name("pathmap.coordinator_stats"), x.workers, x.workers_lost,
              x.jobs_running, x.jobs_done, x.jobs_failed, x.jobs_refused, x.tasks_done,
-             x.tasks_retried, x.leases, x.values, x.values_current);
+             x.tasks_pending, x.tasks_retried, x.leases, x.values, x.values_current);
   }
 };
 

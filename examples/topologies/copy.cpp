@@ -41,7 +41,8 @@ caf::expected<result> run_copy(caf::actor_system& sys, const options& o) {
     j = actors::job<value>::split(actors::copy_values<value>(), {'i', 'n'}, {'o', 'u', 't'},
                                   o.tasks, jo);
   }
-  // A split job's task count is known only from its report: the line shows the one aimed at.
+  // The count aimed at; a split job's real count replaces it once the coordinator reports it
+  // (`run_job`).
   detail::start_work(o, "tasks", o.tasks == 0 ? workers : o.tasks);
   // -- the work --
   auto t0 = detail::clock::now();

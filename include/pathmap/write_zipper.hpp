@@ -176,6 +176,15 @@ public:
     return trie::prune(*origin_, f);
   }
 
+  /// `prune_path()`, then ascends by the bytes removed, to the deepest position that still
+  /// exists (never above the zipper's root: pruning may remove a prefix of a zipper made at a
+  /// path, case W-55). Returns the bytes removed.
+  std::size_t prune_ascend() {
+    std::size_t n = prune_path();
+    ascend(std::min(n, core_.path().size()));
+    return n;
+  }
+
   /// Deletes every branch below the focus, keeping the focus value. True when something was
   /// removed.
   bool remove_branches(bool prune) {

@@ -275,6 +275,34 @@ TEST_CASE("prune_path at the focus returns the bytes removed") {
   CHECK(m.is_empty());
 }
 
+TEST_CASE("prune_ascend prunes and moves the focus to the deepest position left") {
+  path_map<int> m;
+  m.set_val_at("ab", 1);
+  m.set_val_at("axy", 2);
+  m.create_path("ab/dangling");
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("ab/dangling");
+    CHECK(wz.prune_ascend() == 9u);
+    CHECK(str(wz.path()) == "ab");
+    CHECK(wz.path_exists());
+    REQUIRE(wz.val() != nullptr);
+    CHECK(*wz.val() == 1);
+    CHECK(wz.prune_ascend() == 0u); // a value: nothing to prune, no move
+    CHECK(str(wz.path()) == "ab");
+  }
+  m.create_path("P/abc");
+  {
+    // W-55: pruning removes "P" too, but the focus stops at the zipper's root.
+    auto wz = m.write_zipper_at_path("P");
+    wz.descend_to("/abc");
+    CHECK(wz.prune_ascend() == 5u);
+    CHECK(wz.at_root());
+  }
+  CHECK_FALSE(m.path_exists_at("P"));
+  CHECK(dump(m) == "ab=1|axy=2");
+}
+
 TEST_CASE("prune_path at the focus returns 0 unless the focus is dangling") {
   path_map<int> m;
   m.set_val_at("abc", 1);

@@ -464,6 +464,91 @@ TEST_CASE_TEMPLATE(
   }
 }
 
+TEST_CASE("the pruning form of a write-zipper operation is the plain form, then prune_path") {
+  // Zippers made at the root and at a path (where pruning may remove the path itself, W-55);
+  // the focus is then moved below the zipper's root.
+  using M = path_map<int>;
+  auto prune = [](M& m, const std::string& focus) {
+    if (!focus.empty())
+      m.prune_path(focus);
+  };
+  for (const auto& pr : profiles) {
+    if (pr.max_len > 50)
+      continue; // long keys add nothing here that the short profiles do not
+    CAPTURE(pr.name);
+    for (std::uint64_t seed = 1; seed <= iterations(200, pr); ++seed) {
+      CAPTURE(seed);
+      splitmix64 rng{seed * 7919 + std::uint64_t(pr.alphabet)};
+      auto [a, ma] = random_map<int>(rng, pr);
+      auto [b, mb] = random_map<int>(rng, pr);
+      std::string root = rng.below(3) == 0 ? random_key(rng, pr).substr(0, 3) : "";
+      std::string rel = random_focus(rng, ma, pr);
+      std::string q = random_focus(rng, mb, pr);
+      std::string focus = root + rel;
+      CAPTURE(show(root));
+      CAPTURE(show(rel));
+      CAPTURE(show(q));
+      int op = static_cast<int>(seed % 6);
+      CAPTURE(op);
+      M pruned = a, plain = a;
+      auto at = [&](M& m) {
+        auto wz = m.write_zipper_at_path(root);
+        wz.descend_to(rel);
+        return wz;
+      };
+      switch (op) {
+        case 0: {
+          at(pruned).meet_into(b.read_zipper_at_path(q), true);
+          at(plain).meet_into(b.read_zipper_at_path(q), false);
+          prune(plain, focus);
+          break;
+        }
+        case 1: {
+          at(pruned).subtract_into(b.read_zipper_at_path(q), true);
+          at(plain).subtract_into(b.read_zipper_at_path(q), false);
+          prune(plain, focus);
+          break;
+        }
+        case 2: {
+          auto t1 = at(pruned).take_map(true);
+          auto t2 = at(plain).take_map(false);
+          REQUIRE(t1.has_value() == t2.has_value());
+          if (t2) {
+            CHECK(model_of(*t1) == model_of(*t2));
+            prune(plain, focus);
+          }
+          break;
+        }
+        case 3: {
+          bool r1 = at(pruned).remove_branches(true);
+          bool r2 = at(plain).remove_branches(false);
+          CHECK(r1 == r2);
+          if (r2)
+            prune(plain, focus);
+          break;
+        }
+        case 4:
+        case 5: {
+          std::size_t k = 1 + rng.below(3);
+          bool join = op == 4;
+          auto apply = [&](M& m, bool p) {
+            auto wz = at(m);
+            return join ? wz.join_k_path_into(k, p) : wz.meet_k_path_into(k, p);
+          };
+          bool r1 = apply(pruned, true);
+          bool r2 = apply(plain, false);
+          CHECK(r1 == r2);
+          if (!r2)
+            prune(plain, focus);
+          break;
+        }
+      }
+      CHECK(model_of(pruned) == model_of(plain));
+      CHECK(pruned.is_empty() == (model_of(pruned).paths.empty() && !pruned.get_val_at("")));
+    }
+  }
+}
+
 TEST_CASE("drop_head agrees with the model: first bytes dropped, collisions left-first") {
   for (const auto& pr : profiles) {
     if (pr.max_len > 50)
@@ -498,9 +583,10 @@ TEST_CASE("drop_head agrees with the model: first bytes dropped, collisions left
       auto wz = a.write_zipper();
       bool survived = wz.drop_head(k);
       CHECK(model_of(a) == want);
-      CHECK(survived == (!keep.empty()
-                         || std::any_of(ma.vals.begin(), ma.vals.end(),
-                                        [&](auto& kv) { return kv.first.size() == k; })));
+      CHECK(survived
+            == (!keep.empty() || std::any_of(ma.vals.begin(), ma.vals.end(), [&](auto& kv) {
+                 return kv.first.size() == k;
+               })));
     }
   }
 }

@@ -26,7 +26,10 @@
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "pathmap/detail/trie_ops.hpp"
 #include "pathmap/lattice.hpp"
@@ -254,21 +257,14 @@ public:
   // Defined in algebra.hpp and morphisms.hpp (documented there). Results share every node they
   // have in common with an operand; an identity result is an O(1) copy of that operand.
 
-  path_map join(const path_map& other) const
-    requires lattice_type<V>;
-  path_map meet(const path_map& other) const
-    requires lattice_type<V>;
-  path_map subtract(const path_map& other) const
-    requires distributive_lattice_type<V>;
+  path_map join(const path_map& other) const requires lattice_type<V>;
+  path_map meet(const path_map& other) const requires lattice_type<V>;
+  path_map subtract(const path_map& other) const requires distributive_lattice_type<V>;
   path_map restrict(const path_map& other) const;
-  algebraic_status join_into(path_map other)
-    requires lattice_type<V>;
-  algebraic_status meet_into(const path_map& other)
-    requires lattice_type<V>;
-  algebraic_status subtract_into(const path_map& other)
-    requires distributive_lattice_type<V>;
-  algebraic_status join_val_at(path_view p, V v)
-    requires lattice_type<V>;
+  algebraic_status join_into(path_map other) requires lattice_type<V>;
+  algebraic_status meet_into(const path_map& other) requires lattice_type<V>;
+  algebraic_status subtract_into(const path_map& other) requires distributive_lattice_type<V>;
+  algebraic_status join_val_at(path_view p, V v) requires lattice_type<V>;
   template <class W, class Alg>
   static path_map new_from_ana(W seed, Alg&& alg);
 
@@ -296,6 +292,72 @@ template <class V>
 void write_zipper<V>::graft_map(path_map<V> map) {
   auto [root, val] = std::move(map).into_parts();
   install(std::move(root), std::move(val));
+}
+
+template <class V>
+bool write_zipper<V>::remove_unmasked_branches(byte_mask keep, bool prune) {
+  byte_mask children = this->child_mask();
+  if (children.and_not(keep).empty())
+    return false;
+  path_map<V> whole = this->make_map();
+  path_map<V> kept;
+  if (const V* v = whole.get_val_at({}))
+    kept.set_val_at({}, *v);
+  byte_mask stay = children & keep;
+  for (int b = stay.first(); b >= 0; b = stay.next_at_or_after(b + 1)) {
+    auto byte = static_cast<std::uint8_t>(b);
+    auto from = whole.read_zipper_at_path(path_view{&byte, 1});
+    kept.write_zipper_at_path(path_view{&byte, 1}).graft(from);
+  }
+  graft_map(std::move(kept));
+  if (prune)
+    this->prune_path();
+  return true;
+}
+
+template <class V>
+void write_zipper<V>::graft_child_maps(byte_mask mask, std::vector<path_map<V>> maps,
+                                       bool remove_unset) {
+  if (maps.size() < static_cast<std::size_t>(mask.count()))
+    throw std::invalid_argument("graft_child_maps: " + std::to_string(mask.count())
+                                + " bytes in the mask but " + std::to_string(maps.size())
+                                + " maps");
+  if (remove_unset)
+    remove_unmasked_branches(mask, false);
+  std::size_t next = 0;
+  for (int b = mask.first(); b >= 0; b = mask.next_at_or_after(b + 1)) {
+    this->descend_to_byte(static_cast<std::uint8_t>(b));
+    graft_map(std::move(maps[next++]));
+    this->ascend_byte();
+  }
+}
+
+template <class V>
+bool write_zipper<V>::insert_prefix(path_view prefix) {
+  if (this->child_count() == 0)
+    return false;
+  if (prefix.empty())
+    return true;
+  path_map<V> below = this->make_map();
+  std::optional<V> v = below.remove_val_at({}, false);
+  path_map<V> moved;
+  moved.write_zipper_at_path(prefix).graft_map(std::move(below));
+  if (v)
+    moved.set_val_at({}, std::move(*v));
+  graft_map(std::move(moved));
+  return true;
+}
+
+template <class V>
+bool write_zipper<V>::remove_prefix(std::size_t n) {
+  path_map<V> below = this->make_map();
+  below.remove_val_at({}, false);
+  std::size_t up = std::min(n, this->path().size());
+  this->ascend(up);
+  if (const V* v = this->val())
+    below.set_val_at({}, *v);
+  graft_map(std::move(below));
+  return up == n;
 }
 
 template <class V>

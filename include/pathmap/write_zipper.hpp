@@ -25,6 +25,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "pathmap/detail/core_zipper.hpp"
 #include "pathmap/lattice.hpp"
@@ -216,6 +217,42 @@ public:
 
   /// Like `graft`, from a map: its root value becomes the focus value.
   void graft_map(path_map<V> map);
+
+  /// Keeps only the children of the focus whose bytes are in `keep` (the focus value stays);
+  /// prunes the focus afterwards when asked and it is left dangling. True when a child was
+  /// removed. The kept branches are shared, not copied.
+  bool remove_unmasked_branches(byte_mask keep, bool prune);
+
+  /// For each byte `b` of `mask` in ascending order, grafts the next map of `maps` at
+  /// focus ++ [b] like `graft_map` (its root value becomes the value there). With
+  /// `remove_unset`, the children whose bytes are not in `mask` are removed first. Throws
+  /// `std::invalid_argument`, changing nothing, when `maps` holds fewer maps than `mask` bytes.
+  void graft_child_maps(byte_mask mask, std::vector<path_map<V>> maps, bool remove_unset);
+
+  /// For each byte `b` in `mask` that is also a child of `src`'s focus, grafts `src`'s
+  /// subtrie at [b] (value included) onto focus ++ [b]. `src`'s focus is where it was after.
+  template <class Z>
+  void graft_children(Z& src, byte_mask mask) {
+    byte_mask both = mask & src.child_mask();
+    for (int b = both.first(); b >= 0; b = both.next_at_or_after(b + 1)) {
+      auto byte = static_cast<std::uint8_t>(b);
+      src.descend_to_byte(byte);
+      this->descend_to_byte(byte);
+      graft(src);
+      this->ascend_byte();
+      src.ascend_byte();
+    }
+  }
+
+  /// Puts `prefix` in front of every path below the focus; the focus value stays. False, and
+  /// nothing changes, when the focus has no children.
+  bool insert_prefix(path_view prefix);
+
+  /// Lifts the subtrie below the focus up by `n` bytes: ascends `n` bytes (or to the root) and
+  /// grafts the old focus's subtrie there, replacing everything that was below that position
+  /// (siblings included); the value at the new focus stays, the old focus's value goes. True
+  /// when the full `n` bytes were ascended.
+  bool remove_prefix(std::size_t n);
 
   /// Removes the focus value and everything below it and returns them as a map (the value as
   /// its root value); nullopt when there was neither. Prunes afterwards when asked.

@@ -146,6 +146,9 @@ public:
   /// `to_next_val()`, then the value there (null when done).
   auto to_next_get_val() { return self().to_next_val() ? self().val() : nullptr; }
 
+  /// `to_first_val()`, then the value there (null when there is none).
+  auto to_first_get_val() { return self().to_first_val() ? self().val() : nullptr; }
+
   /// Repeated `descend_last_byte` + `descend_until`: the greatest leaf below the focus.
   bool descend_last_path() {
     bool moved = false;

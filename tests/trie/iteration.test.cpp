@@ -229,6 +229,44 @@ TEST_CASE("to_next_get_val_with_witness yields the same values as to_next_get_va
   CHECK(seen == std::vector<int>{11, 3, 4, 5, 6, 7, 8, 9, 10});
 }
 
+TEST_CASE("to_first_get_val and the witness forms start at the root value, then go on in order") {
+  auto m = roman_map();
+  auto z = m.read_zipper_at_path("r");
+  // No value at "r" itself: the first is the first one below it.
+  const int* first = z.to_first_get_val();
+  REQUIRE(first != nullptr);
+  CHECK(*first == 11);
+  auto w = z.witness();
+  CHECK(z.get_val_with_witness(w) == first);
+  z.descend_to("ZZ");
+  first = z.to_first_get_val_with_witness(w);
+  REQUIRE(first != nullptr);
+  CHECK(*first == 11);
+  m.set_val_at("r", 1);
+  auto z2 = m.read_zipper_at_path("r");
+  REQUIRE(z2.to_first_get_val() != nullptr);
+  CHECK(*z2.val() == 1);
+  CHECK(z2.at_root());
+  path_map<int> empty;
+  CHECK(empty.read_zipper().to_first_get_val() == nullptr);
+}
+
+TEST_CASE("try_make_map is make_map; reserve_buffers changes nothing a zipper shows") {
+  auto m = roman_map();
+  auto z = m.read_zipper();
+  z.reserve_buffers(4096, 512);
+  z.prepare_buffers();
+  z.descend_to("rom");
+  auto sub = z.try_make_map();
+  REQUIRE(sub.has_value());
+  CHECK(dump(*sub) == dump(z.make_map()));
+  auto wz = m.write_zipper();
+  wz.reserve_buffers(1 << 16, 1 << 10);
+  wz.descend_to("romane");
+  CHECK(wz.is_val());
+  CHECK(str(wz.path()) == "romane");
+}
+
 // -- descend_last_path ------------------------------------------------------------------------------
 
 TEST_CASE_TEMPLATE("descend_last_path reaches the greatest leaf: rubicundus", K, ZIPPER_KINDS) {

@@ -675,6 +675,122 @@ TEST_CASE("graft_map at the map root replaces the whole map including the root v
 
 // -- take_map ---------------------------------------------------------------------------------------
 
+// -- child-wise grafts, prefixes ------------------------------------------------------------------
+
+namespace {
+pathmap::byte_mask bytes_of(std::string_view s) {
+  pathmap::byte_mask m;
+  for (char c : s)
+    m.set(static_cast<std::uint8_t>(c));
+  return m;
+}
+} // namespace
+
+TEST_CASE("remove_unmasked_branches keeps the masked children and the focus value") {
+  path_map<int> m{{"f", 1}, {"fa", 2}, {"fb/x", 3}, {"fc", 4}, {"g", 5}};
+  auto before = m;
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("f");
+    CHECK(wz.remove_unmasked_branches(bytes_of("bz"), false));
+    CHECK(wz.child_mask() == bytes_of("b"));
+    CHECK_FALSE(wz.remove_unmasked_branches(bytes_of("b"), false)); // nothing left to remove
+  }
+  CHECK(dump(m) == "f=1|fb/x=3|g=5");
+  CHECK(dump(before) == "f=1|fa=2|fb/x=3|fc=4|g=5"); // the copy is untouched
+  {
+    // Nothing kept and no value: the focus dangles, and prune removes it.
+    m.remove_val_at("f", false);
+    auto wz = m.write_zipper();
+    wz.descend_to("f");
+    CHECK(wz.remove_unmasked_branches(pathmap::byte_mask{}, true));
+    CHECK_FALSE(wz.path_exists());
+  }
+  CHECK(dump(m) == "g=5");
+  CHECK_FALSE(m.path_exists_at("f"));
+}
+
+TEST_CASE("graft_child_maps grafts one map per mask byte, in ascending order") {
+  path_map<int> m{{"p", 1}, {"pa", 2}, {"pb/old", 3}, {"pz", 4}};
+  std::vector<path_map<int>> maps;
+  maps.push_back(path_map<int>{{"", 10}, {"/1", 11}}); // to "pb": replaces "pb/old"
+  maps.push_back(path_map<int>{{"/2", 12}});           // to "pc": no root value
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("p");
+    wz.graft_child_maps(bytes_of("cb"), std::move(maps), false);
+  }
+  CHECK(dump(m) == "p=1|pa=2|pb=10|pb/1=11|pc/2=12|pz=4");
+  // remove_unset drops the children outside the mask first.
+  std::vector<path_map<int>> one;
+  one.push_back(path_map<int>{{"", 20}});
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("p");
+    wz.graft_child_maps(bytes_of("a"), std::move(one), true);
+  }
+  CHECK(dump(m) == "p=1|pa=20");
+  // Too few maps: refused before anything changes.
+  std::vector<path_map<int>> short_list;
+  short_list.push_back(path_map<int>{{"", 30}});
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("p");
+    CHECK_THROWS_AS(wz.graft_child_maps(bytes_of("xy"), std::move(short_list), true),
+                    std::invalid_argument);
+  }
+  CHECK(dump(m) == "p=1|pa=20");
+}
+
+TEST_CASE("graft_children copies the masked children of another zipper's focus") {
+  path_map<int> src{{"s", 9}, {"sa", 1}, {"sb/x", 2}, {"sc", 3}};
+  path_map<int> m{{"d", 5}, {"db", 6}, {"dq", 7}};
+  {
+    auto from = src.read_zipper_at_path("s");
+    auto wz = m.write_zipper();
+    wz.descend_to("d");
+    wz.graft_children(from, bytes_of("abz"));
+    CHECK(from.at_root());
+    CHECK(str(wz.path()) == "d");
+  }
+  CHECK(dump(m) == "d=5|da=1|db/x=2|dq=7");
+  CHECK(dump(src) == "s=9|sa=1|sb/x=2|sc=3");
+}
+
+TEST_CASE("insert_prefix moves everything below the focus down by the prefix") {
+  path_map<int> m{{"k", 1}, {"ka", 2}, {"kb/c", 3}, {"z", 4}};
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("k");
+    CHECK(wz.insert_prefix("/p"));
+    CHECK(wz.val() != nullptr);
+    wz.descend_to("z");
+    CHECK_FALSE(wz.insert_prefix("q")); // no children
+  }
+  CHECK(dump(m) == "k=1|k/pa=2|k/pb/c=3|z=4");
+}
+
+TEST_CASE("remove_prefix lifts the subtrie below the focus, replacing what was there") {
+  path_map<int> m{{"ab", 1}, {"abc/d", 2}, {"abc/e", 3}, {"abq", 8}, {"ax", 9}};
+  {
+    auto wz = m.write_zipper();
+    wz.descend_to("abc/");
+    CHECK(wz.remove_prefix(2));
+    CHECK(str(wz.path()) == "ab");
+    REQUIRE(wz.val() != nullptr);
+    CHECK(*wz.val() == 1);
+  }
+  // Below "ab", "c/..." and the sibling "q" gave way to what was below "abc/".
+  CHECK(dump(m) == "ab=1|abd=2|abe=3|ax=9");
+  {
+    auto wz = m.write_zipper_at_path("a");
+    wz.descend_to("b");
+    CHECK_FALSE(wz.remove_prefix(5)); // only one byte up to the zipper's root
+    CHECK(wz.at_root());
+  }
+  CHECK(dump(m) == "ad=2|ae=3");
+}
+
 TEST_CASE("take_map returns the focus value and branches and removes them") {
   path_map<int> m;
   m.set_val_at("t", 1);

@@ -4,6 +4,8 @@
 /// implemented once over `zipper_core`. `Self` provides `read_core() const` (the engine,
 /// brought up to date) and `move_core()` (the engine, for moving).
 
+#include <optional>
+
 #include "pathmap/byte_mask.hpp"
 #include "pathmap/detail/zipper_core.hpp"
 #include "pathmap/path.hpp"
@@ -128,6 +130,20 @@ public:
   const V* to_next_get_val_with_witness(const witness_type&) {
     return to_next_val() ? val() : nullptr;
   }
+  /// `to_first_val()`, then the value, valid while `w` lives and the trie is not changed.
+  const V* to_first_get_val_with_witness(const witness_type&) {
+    return this->to_first_val() ? val() : nullptr;
+  }
+  /// The focus value, valid while `w` lives and the trie is not changed.
+  const V* get_val_with_witness(const witness_type&) const { return val(); }
+
+  // -- buffers --------------------------------------------------------------------
+
+  /// Reserves room for a focus path of `path_len` bytes and `depth` nodes, so that moving
+  /// that deep does not allocate (grows only; no effect on what the zipper sees).
+  void reserve_buffers(std::size_t path_len, std::size_t depth) { mc().reserve(path_len, depth); }
+  /// Makes sure the buffers exist (they always do here: made with the zipper).
+  void prepare_buffers() {}
 
   // -- sub-tries -------------------------------------------------------------------
 
@@ -137,6 +153,8 @@ public:
   /// A map of everything below the focus, the focus value as its root value. O(1) for a
   /// focus at a node boundary (shared nodes).
   path_map<V> make_map() const;
+  /// `make_map()` as an optional, the crate's fallible form: never empty for these zippers.
+  std::optional<path_map<V>> try_make_map() const { return make_map(); }
 
 protected:
   const zipper_core<V>& rc() const { return static_cast<const Self&>(*this).read_core(); }

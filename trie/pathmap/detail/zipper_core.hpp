@@ -85,6 +85,12 @@ public:
     descend_to(path_view{tail.data(), tail.size()});
   }
 
+  /// Room for a path of `path_len` bytes (from the origin) and `depth` frames.
+  void reserve(std::size_t path_len, std::size_t depth) {
+    path_.reserve(ext_ + path_len);
+    stack_.reserve(depth + 1);
+  }
+
   /// Makes this a zipper rooted at `o`'s focus (a fork).
   void fork_from(const zipper_core& o) {
     *this = o;

@@ -217,6 +217,9 @@ public:
                           [&](const sent_attempt& x) { return same_attempt(x.id, a); });
     if (i != q.end()) {
       bool was_running = i == q.begin();
+      // Its timeout, if armed, must not stay in the clock until it expires: a job of many
+      // short tasks would pile up one entry per attempt.
+      self->clock().cancel_request_timeout(self, i->request);
       q.erase(i);
       if (workers[w].live) {
         free_slots.push_back(w);

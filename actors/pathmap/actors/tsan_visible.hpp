@@ -15,6 +15,9 @@
 ///   the sender built the message),
 /// - acquires it before and releases it after each message the actor consumes (an activation
 ///   consumes several, some enqueued while it runs), and around each activation,
+/// - acquires it when the actor terminates (`cleanup` destroys the messages still in its
+///   mailbox, which never pass through `consume`, e.g. tasks queued behind one that killed a
+///   worker),
 /// - acquires it when the actor is destroyed (on whichever thread drops the last reference),
 /// which is exactly the ordering CAF guarantees.
 ///
@@ -42,6 +45,7 @@
 #include <cstddef>
 #include <utility>
 
+#include "caf/error.hpp"
 #include "caf/execution_unit.hpp"
 #include "caf/invoke_message_result.hpp"
 #include "caf/mailbox_element.hpp"
@@ -98,6 +102,11 @@ public:
     auto result = Impl::consume(x);
     __tsan_release(this);
     return result;
+  }
+
+  bool cleanup(caf::error&& fail_state, caf::execution_unit* host) override {
+    __tsan_acquire(this);
+    return Impl::cleanup(std::move(fail_state), host);
   }
 };
 

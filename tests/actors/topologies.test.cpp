@@ -13,7 +13,6 @@
 #include <exception>
 #include <fstream>
 #include <future>
-#include <iterator>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -409,9 +408,14 @@ struct runner_output {
   std::string err;
 };
 
-std::string slurp(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+/// Everything written to the anonymous temporary file `f` (std::tmpfile: no name to clean up).
+std::string slurp(std::FILE* f) {
+  std::string text;
+  std::rewind(f);
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;)
+    text.append(buf, n);
+  return text;
 }
 
 /// Runs pathmap-topology with `args`, stdout and stderr into files (stderr is no terminal, so
@@ -419,12 +423,12 @@ std::string slurp(const std::string& file) {
 /// fails the test instead of hanging it.
 runner_output run_runner(std::vector<std::string> args,
                          std::chrono::seconds limit = std::chrono::seconds(120)) {
-  char out_name[] = "/tmp/pathmap-runner-out-XXXXXX";
-  char err_name[] = "/tmp/pathmap-runner-err-XXXXXX";
-  int out_fd = mkstemp(out_name);
-  int err_fd = mkstemp(err_name);
-  REQUIRE(out_fd >= 0);
-  REQUIRE(err_fd >= 0);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> out_file{std::tmpfile(), &std::fclose};
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> err_file{std::tmpfile(), &std::fclose};
+  REQUIRE(out_file != nullptr);
+  REQUIRE(err_file != nullptr);
+  int out_fd = fileno(out_file.get());
+  int err_fd = fileno(err_file.get());
   args.insert(args.begin(), PATHMAP_TOPOLOGY_EXE);
   std::vector<char*> argv;
   for (auto& a : args)
@@ -437,8 +441,6 @@ runner_output run_runner(std::vector<std::string> args,
   pid_t pid = 0;
   int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  close(out_fd);
-  close(err_fd);
   REQUIRE_MESSAGE(rc == 0, "cannot start " PATHMAP_TOPOLOGY_EXE);
   int wstatus = 0;
   auto deadline = std::chrono::steady_clock::now() + limit;
@@ -452,10 +454,8 @@ runner_output run_runner(std::vector<std::string> args,
   }
   runner_output res;
   res.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -WTERMSIG(wstatus);
-  res.out = slurp(out_name);
-  res.err = slurp(err_name);
-  std::remove(out_name);
-  std::remove(err_name);
+  res.out = slurp(out_file.get());
+  res.err = slurp(err_file.get());
   return res;
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "caf/all.hpp"
 
@@ -115,18 +116,14 @@ caf::error validate(const std::string& name, const options& o) {
   auto reads = [&](const char* option) {
     return std::find(used.begin(), used.end(), option) != used.end();
   };
-  if (!reads("elements") && o.elements != defaults.elements)
-    return unused(name, "elements");
-  if (!reads("tasks") && o.tasks != defaults.tasks)
-    return unused(name, "tasks");
-  if (!reads("in-flight") && o.in_flight != defaults.in_flight)
-    return unused(name, "in-flight");
-  if (!reads("file") && o.file != defaults.file)
-    return unused(name, "file");
-  if (!reads("repeat") && o.repeat != defaults.repeat)
-    return unused(name, "repeat");
-  if (!reads("prefix") && o.prefix != defaults.prefix)
-    return unused(name, "prefix");
+  const std::pair<const char*, bool> set_by_user[] = {
+    {"elements", o.elements != defaults.elements},    {"tasks", o.tasks != defaults.tasks},
+    {"in-flight", o.in_flight != defaults.in_flight}, {"file", o.file != defaults.file},
+    {"repeat", o.repeat != defaults.repeat},          {"prefix", o.prefix != defaults.prefix},
+  };
+  for (const auto& [option, changed] : set_by_user)
+    if (changed && !reads(option))
+      return unused(name, option);
   bool copy = name == "copy";
   std::uint32_t max_workers = copy ? 256 : max_actors;
   if (o.workers < 1 || o.workers > max_workers)

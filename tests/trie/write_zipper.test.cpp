@@ -712,33 +712,25 @@ TEST_CASE("remove_unmasked_branches keeps the masked children and the focus valu
 
 TEST_CASE("graft_child_maps grafts one map per mask byte, in ascending order") {
   path_map<int> m{{"p", 1}, {"pa", 2}, {"pb/old", 3}, {"pz", 4}};
+  auto graft_at_p = [&](std::string_view mask, std::vector<path_map<int>> maps, bool unset) {
+    auto wz = m.write_zipper();
+    wz.descend_to("p");
+    wz.graft_child_maps(bytes_of(mask), std::move(maps), unset);
+  };
   std::vector<path_map<int>> maps;
   maps.push_back(path_map<int>{{"", 10}, {"/1", 11}}); // to "pb": replaces "pb/old"
   maps.push_back(path_map<int>{{"/2", 12}});           // to "pc": no root value
-  {
-    auto wz = m.write_zipper();
-    wz.descend_to("p");
-    wz.graft_child_maps(bytes_of("cb"), std::move(maps), false);
-  }
+  graft_at_p("cb", std::move(maps), false);
   CHECK(dump(m) == "p=1|pa=2|pb=10|pb/1=11|pc/2=12|pz=4");
   // remove_unset drops the children outside the mask first.
   std::vector<path_map<int>> one;
   one.push_back(path_map<int>{{"", 20}});
-  {
-    auto wz = m.write_zipper();
-    wz.descend_to("p");
-    wz.graft_child_maps(bytes_of("a"), std::move(one), true);
-  }
+  graft_at_p("a", std::move(one), true);
   CHECK(dump(m) == "p=1|pa=20");
   // Too few maps: refused before anything changes.
   std::vector<path_map<int>> short_list;
   short_list.push_back(path_map<int>{{"", 30}});
-  {
-    auto wz = m.write_zipper();
-    wz.descend_to("p");
-    CHECK_THROWS_AS(wz.graft_child_maps(bytes_of("xy"), std::move(short_list), true),
-                    std::invalid_argument);
-  }
+  CHECK_THROWS_AS(graft_at_p("xy", std::move(short_list), true), std::invalid_argument);
   CHECK(dump(m) == "p=1|pa=20");
 }
 

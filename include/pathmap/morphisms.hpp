@@ -163,7 +163,7 @@ private:
     std::size_t anc = f.stop ? f.path_len : f.anc_len;
     frame g{c, -1, ws_.size(), ops::val(h, e), path_.size(), h, e, anc, true, false};
     if constexpr (M == cata_mode::cached) {
-      if (c && c->rc.load(std::memory_order_relaxed) > 1) {
+      if (c && maybe_shared(c)) {
         auto it = cache_.find(c);
         if (it != cache_.end()) {
           ws_.insert(ws_.end(), it->second.begin(), it->second.end());
@@ -180,7 +180,7 @@ private:
     std::span<W> kids(ws_.data() + f.w_begin, ws_.size() - f.w_begin);
     byte_mask mask = f.h ? ops::root_mask(f.h) : byte_mask{};
     if constexpr (M == cata_mode::cached) {
-      if (f.h && !f.replayed && f.h->rc.load(std::memory_order_relaxed) > 1)
+      if (f.h && !f.replayed && maybe_shared(f.h))
         cache_.emplace(f.h, std::vector<W>(kids.begin(), kids.end()));
     }
     W w = call(alg, mask, kids, f, path_view{path_.data(), f.path_len});

@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "pathmap/detail/compact_ops.hpp"
 #include "pathmap/detail/trie_ops.hpp"
 #include "pathmap/lattice.hpp"
 #include "pathmap/path.hpp"
@@ -165,6 +166,20 @@ public:
 
   /// True when there is no root value and no path at all (dangling paths count as content).
   bool is_empty() const noexcept { return !root_val_ && !root_; }
+
+  /// Repacks the map for reading: every subtrie small enough (up to about 256 KiB packed) and
+  /// made of small nodes with keys fragments of at most 64 bytes is copied into a *packed
+  /// arena*, one allocation in which each node takes a 4-byte header and its children are
+  /// 2-byte offsets. The content does not change; memory falls (the word list: from 26.8 to
+  /// about 16 bytes per word with `uint64_t` values) and lookups walk mostly contiguous memory.
+  ///
+  /// Packed nodes are read-only: a later write copies the packed nodes on its path into
+  /// ordinary nodes, and an arena is freed once nothing refers to any node in it, so a map
+  /// written much after `compact()` holds both; call it again to repack. Copies of the map
+  /// made before keep their own nodes (copy-on-write). O(size); invalidates zippers and
+  /// iterators like any write. Basic exception guarantee: if a value's copy throws, the map is
+  /// partly repacked and still equal to what it was.
+  void compact() { detail::compact_ops<V>::compact(root_); }
 
   // -- zippers -------------------------------------------------------------------------
 

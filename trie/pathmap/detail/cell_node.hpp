@@ -164,8 +164,8 @@ struct cell_node {
     cell<V>** cs = cells(h);
     for (std::size_t i = 0, e = exists(h).count(); i < e; ++i)
       if (node_header* ch = cell<V>::drop(cs[i]))
-        if (ch->rc.fetch_sub(1, std::memory_order_acq_rel) == 1)
-          dead(ch);
+        if (node_header* d = drop_ref(ch))
+          dead(d);
     std::size_t size = size_of(h);
     h->~node_header();
     node_free<V>(h, size);

@@ -238,9 +238,8 @@ struct dense_node {
     std::destroy_n(values(h), vals(h).count());
     node_ptr<V>* cs = children(h);
     for (int i = 0, e = kids(h).count(); i < e; ++i) {
-      node_header* c = cs[i].release();
-      if (c->rc.fetch_sub(1, std::memory_order_acq_rel) == 1)
-        dead(c);
+      if (node_header* d = drop_ref(cs[i].release()))
+        dead(d);
     }
     std::size_t size = size_of(h);
     h->~node_header();

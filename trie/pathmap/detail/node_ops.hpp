@@ -3,8 +3,8 @@
 /// `node_ops<V>`: one interface over every node kind (dispatch by `switch` on the tag), plus
 /// node lifetime (iterative release, copy-on-write) and the entry edits the trie algorithms use.
 ///
-/// An *entry id* names an entry inside its node: the index for small nodes, the byte for dense
-/// nodes. Ids stay valid until the node is edited; `insert_entry` returns the new id.
+/// An *entry id* names an entry inside its node: the index for small and packed nodes, the byte
+/// for dense and cell nodes. Ids stay valid until the node is edited; `insert_entry` returns the new id.
 ///
 /// Edits take the `node_ptr` slot that owns a unique node and may replace the node in it
 /// (small nodes are rebuilt, dense nodes grow). Every edit gives the strong exception
@@ -15,6 +15,7 @@
 
 #include "pathmap/detail/cell_node.hpp"
 #include "pathmap/detail/dense_node.hpp"
+#include "pathmap/detail/packed_node.hpp"
 #include "pathmap/detail/small_node.hpp"
 
 namespace pathmap::detail {
@@ -24,10 +25,19 @@ struct node_ops {
   using sn = small_node<V>;
   using dn = dense_node<V>;
   using cn = cell_node<V>;
+  using pk = packed_node<V>;
   using ptr = node_ptr<V>;
 
   static bool small(const node_header* h) noexcept { return h->tag == node_tag::small; }
+  static bool packed(const node_header* h) noexcept { return h->tag == node_tag::packed; }
   static bool is_cell(const node_header* h) noexcept { return h->tag == node_tag::cell; }
+  /// Small and packed nodes: entries are indices into sorted first bytes, `n` in the header.
+  static bool indexed(const node_header* h) noexcept {
+    return h->tag == node_tag::small || h->tag == node_tag::packed;
+  }
+  static const std::uint8_t* firsts(const node_header* h) noexcept {
+    return small(h) ? sn::firsts(h) : pk::firsts(h);
+  }
 
   /// The entry bytes of a dense or cell node.
   static byte_mask& byte_entries(const node_header* h) noexcept {
@@ -37,62 +47,84 @@ struct node_ops {
   // -- reading --------------------------------------------------------------
 
   static int find(const node_header* h, std::uint8_t b) noexcept {
-    return small(h) ? sn::find(h, b) : (byte_entries(h).test(b) ? b : -1);
+    if (indexed(h))
+      return find_first_byte(firsts(h), h->n, b);
+    return byte_entries(h).test(b) ? b : -1;
   }
   static int count(const node_header* h) noexcept {
-    return small(h) ? h->n : byte_entries(h).count();
+    return indexed(h) ? h->n : byte_entries(h).count();
   }
   static std::size_t key_len(const node_header* h, int e) noexcept {
-    return small(h) ? sn::key_len(h, e) : 1;
+    return small(h) ? sn::key_len(h, e) : packed(h) ? pk::key_len(h, e) : 1;
   }
   static std::uint8_t first_byte(const node_header* h, int e) noexcept {
-    return small(h) ? sn::firsts(h)[e] : std::uint8_t(e);
+    return indexed(h) ? firsts(h)[e] : std::uint8_t(e);
   }
   /// Key bytes after the first.
   static path_view tail(const node_header* h, int e) noexcept {
-    return small(h) ? sn::tail(h, e) : path_view{};
+    return small(h) ? sn::tail(h, e) : packed(h) ? pk::tail(h, e) : path_view{};
   }
   static std::uint8_t key_byte(const node_header* h, int e, std::size_t off) noexcept {
-    return off == 0 ? first_byte(h, e) : sn::tail(h, e)[off - 1];
+    return off == 0 ? first_byte(h, e) : tail(h, e)[off - 1];
   }
   static V* val(const node_header* h, int e) noexcept {
-    return small(h) ? sn::val(h, e) : is_cell(h) ? cn::val(h, e) : dn::val(h, e);
+    switch (h->tag) {
+      case node_tag::small:
+        return sn::val(h, e);
+      case node_tag::packed:
+        return pk::val(h, e);
+      case node_tag::cell:
+        return cn::val(h, e);
+      default:
+        return dn::val(h, e);
+    }
   }
+  /// The slot holding entry `e`'s child, for edits: never called on a packed node, which is
+  /// never edited (its children are not `node_ptr`s).
   static ptr* child_slot(const node_header* h, int e) noexcept {
+    PATHMAP_ASSERT(!packed(h), "packed nodes are copied before they are edited");
     return small(h)     ? sn::child_slot(h, e)
            : is_cell(h) ? cn::child_slot(h, e)
                         : dn::child_slot(h, e);
   }
   static node_header* child(const node_header* h, int e) noexcept {
+    if (packed(h))
+      return pk::child(h, e);
     ptr* c = child_slot(h, e);
     return c ? c->get() : nullptr;
   }
   static byte_mask root_mask(const node_header* h) noexcept {
-    return small(h) ? sn::root_mask(h) : byte_entries(h);
+    if (!indexed(h))
+      return byte_entries(h);
+    byte_mask m;
+    const std::uint8_t* f = firsts(h);
+    for (int i = 0; i < h->n; ++i)
+      m.set(f[i]);
+    return m;
   }
   static int first_entry(const node_header* h) noexcept {
-    return small(h) ? (h->n ? 0 : -1) : byte_entries(h).first();
+    return indexed(h) ? (h->n ? 0 : -1) : byte_entries(h).first();
   }
   static int last_entry(const node_header* h) noexcept {
-    return small(h) ? int(h->n) - 1 : byte_entries(h).last();
+    return indexed(h) ? int(h->n) - 1 : byte_entries(h).last();
   }
   static int next_entry(const node_header* h, int e) noexcept {
-    return small(h) ? (e + 1 < h->n ? e + 1 : -1) : byte_entries(h).next_at_or_after(e + 1);
+    return indexed(h) ? (e + 1 < h->n ? e + 1 : -1) : byte_entries(h).next_at_or_after(e + 1);
   }
   static int prev_entry(const node_header* h, int e) noexcept {
-    return small(h) ? e - 1 : byte_entries(h).prev_at_or_before(e - 1);
+    return indexed(h) ? e - 1 : byte_entries(h).prev_at_or_before(e - 1);
   }
   /// The `i`-th entry in byte order, or -1.
   static int nth_entry(const node_header* h, int i) noexcept {
-    if (small(h))
+    if (indexed(h))
       return i >= 0 && i < h->n ? i : -1;
     return byte_entries(h).nth(i);
   }
   /// The first entry whose first byte is greater than `b`, or -1.
   static int entry_after(const node_header* h, std::uint8_t b) noexcept {
-    if (!small(h))
+    if (!indexed(h))
       return byte_entries(h).next_at_or_after(int(b) + 1);
-    const std::uint8_t* f = sn::firsts(h);
+    const std::uint8_t* f = firsts(h);
     for (int i = 0; i < h->n; ++i)
       if (f[i] > b)
         return i;
@@ -100,9 +132,9 @@ struct node_ops {
   }
   /// The last entry whose first byte is less than `b`, or -1.
   static int entry_before(const node_header* h, std::uint8_t b) noexcept {
-    if (!small(h))
+    if (!indexed(h))
       return byte_entries(h).prev_at_or_before(int(b) - 1);
-    const std::uint8_t* f = sn::firsts(h);
+    const std::uint8_t* f = firsts(h);
     for (int i = h->n - 1; i >= 0; --i)
       if (f[i] < b)
         return i;
@@ -113,7 +145,8 @@ struct node_ops {
 
   /// Drops one reference; destroys without recursion when it was the last.
   static void release(node_header* h) noexcept {
-    if (h->rc.fetch_sub(1, std::memory_order_acq_rel) != 1)
+    h = drop_ref(h);
+    if (!h)
       return;
     // Dying nodes are chained through their (dead) reference count bytes 8..16.
     node_header* list = nullptr;
@@ -135,7 +168,9 @@ struct node_ops {
         return sn::clone(h);
       case node_tag::dense:
         return dn::clone(h);
-      case node_tag::cell:
+      case node_tag::packed:
+        return pk::to_small(h);
+      default:
         break;
     }
     return cn::clone(h);
@@ -414,6 +449,11 @@ private:
       case node_tag::cell:
         cn::destroy(h, push);
         return;
+      case node_tag::arena:
+        pk::destroy_arena(h);
+        return;
+      case node_tag::packed:
+        break; // references count on the arena: never reached
     }
   }
 

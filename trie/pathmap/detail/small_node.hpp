@@ -64,6 +64,61 @@
 
 namespace pathmap::detail {
 
+/// Index of byte `b` among the first bytes `f[0..n)` (`n <= 32`), or -1. Compares 16 or 32
+/// bytes at once and so reads 16 or 32 bytes from `f`, whatever `n`: callers keep that much
+/// node memory after `f` (bits past `n` are dropped).
+inline int find_first_byte(const std::uint8_t* f, int n, std::uint8_t b) noexcept {
+#if defined(__SSE2__)
+  const __m128i key = _mm_set1_epi8(static_cast<char>(b));
+  const auto* v = reinterpret_cast<const __m128i*>(f);
+  std::uint64_t hits = std::uint32_t(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v), key)));
+  if (n > 16)
+    hits |= std::uint64_t(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 1), key))) << 16;
+  hits &= (std::uint64_t{1} << n) - 1;
+  return hits ? std::countr_zero(hits) : -1;
+#else
+  for (int i = 0; i < n; ++i)
+    if (f[i] == b)
+      return i;
+  return -1;
+#endif
+}
+
+inline std::uint64_t load8(const std::uint8_t* p) noexcept {
+  std::uint64_t x;
+  std::memcpy(&x, p, sizeof(x));
+  return x;
+}
+
+/// Sum of the 8 bytes of `x` (pairs into 16-bit lanes, then one multiply adds the lanes).
+inline std::size_t byte_sum(std::uint64_t x) noexcept {
+  constexpr std::uint64_t even = 0x00ff00ff00ff00ffull;
+  x = (x & even) + ((x >> 8) & even);
+  return static_cast<std::size_t>((x * 0x0001000100010001ull) >> 48);
+}
+
+/// Sum over `j < i` of the bit field `(bytes[j] >> shift) & mask`: tail lengths, or counts of
+/// flag bits. Little-endian machines add 8 bytes per step and may read up to 7 bytes past
+/// `bytes[i - 1]`, which callers keep inside the node.
+inline std::size_t sum_fields(const std::uint8_t* bytes, int i, unsigned shift,
+                              std::uint8_t mask) noexcept {
+  std::size_t sum = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    const std::uint64_t lanes = 0x0101010101010101ull * mask;
+    int j = 0;
+    for (; j + 8 <= i; j += 8)
+      sum += byte_sum((load8(bytes + j) >> shift) & lanes);
+    if (j < i) {
+      const std::uint64_t keep = ~std::uint64_t{0} >> (64 - 8 * (i - j));
+      sum += byte_sum(((load8(bytes + j) & keep) >> shift) & lanes);
+    }
+  } else {
+    for (int j = 0; j < i; ++j)
+      sum += (bytes[j] >> shift) & mask;
+  }
+  return sum;
+}
+
 /// Describes one entry to build. `val` is copied, or moved when `move_val` is set and moving
 /// cannot throw; `child` is shared (its count is incremented).
 template <class V>
@@ -152,23 +207,7 @@ struct small_node {
 
   /// Index of the entry starting with `b`, or -1.
   static int find(const node_header* h, std::uint8_t b) noexcept {
-    const int n = h->n;
-#if defined(__SSE2__)
-    // Compares 16 or 32 first bytes at once; bits past `n` (tail lengths, padding) are dropped.
-    const __m128i key = _mm_set1_epi8(static_cast<char>(b));
-    const auto* f = reinterpret_cast<const __m128i*>(firsts(h));
-    std::uint64_t hits = std::uint32_t(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(f), key)));
-    if (n > 16)
-      hits |= std::uint64_t(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(f + 1), key))) << 16;
-    hits &= (std::uint64_t{1} << n) - 1;
-    return hits ? std::countr_zero(hits) : -1;
-#else
-    const std::uint8_t* f = firsts(h);
-    for (int i = 0; i < n; ++i)
-      if (f[i] == b)
-        return i;
-    return -1;
-#endif
+    return find_first_byte(firsts(h), h->n, b);
   }
   /// The tail of entry `i`: its offset is the sum of the tail lengths before it.
   static path_view tail(const node_header* h, int i) noexcept {
@@ -177,32 +216,9 @@ struct small_node {
       return {lens + h->n, 0}; // no tail: no need to add up the lengths before it
     return {lens + h->n + tail_offset(lens, i), lens[i]};
   }
-  /// Sum of `lens[0..i)`, 8 lengths per step on little-endian machines (`bytes` makes the
-  /// 8-byte reads stay inside the node).
+  /// Sum of `lens[0..i)`.
   static std::size_t tail_offset(const std::uint8_t* lens, int i) noexcept {
-    std::size_t sum = 0;
-    if constexpr (std::endian::native == std::endian::little) {
-      int j = 0;
-      for (; j + 8 <= i; j += 8)
-        sum += byte_sum(load8(lens + j));
-      if (j < i)
-        sum += byte_sum(load8(lens + j) & (~std::uint64_t{0} >> (64 - 8 * (i - j))));
-    } else {
-      for (int j = 0; j < i; ++j)
-        sum += lens[j];
-    }
-    return sum;
-  }
-  static std::uint64_t load8(const std::uint8_t* p) noexcept {
-    std::uint64_t x;
-    std::memcpy(&x, p, sizeof(x));
-    return x;
-  }
-  /// Sum of the 8 bytes of `x` (pairs into 16-bit lanes, then one multiply adds the lanes).
-  static std::size_t byte_sum(std::uint64_t x) noexcept {
-    constexpr std::uint64_t even = 0x00ff00ff00ff00ffull;
-    x = (x & even) + ((x >> 8) & even);
-    return static_cast<std::size_t>((x * 0x0001000100010001ull) >> 48);
+    return sum_fields(lens, i, 0, 0xff);
   }
   static std::size_t key_len(const node_header* h, int i) noexcept { return 1 + tail_lens(h)[i]; }
   static bool has_val(const node_header* h, int i) noexcept { return (vmask(h) >> i) & 1u; }
@@ -224,14 +240,6 @@ struct small_node {
     node_ptr<V>* c = child_slot(h, i);
     return c ? c->get() : nullptr;
   }
-  static byte_mask root_mask(const node_header* h) noexcept {
-    byte_mask m;
-    const std::uint8_t* f = firsts(h);
-    for (int i = 0; i < h->n; ++i)
-      m.set(f[i]);
-    return m;
-  }
-
   /// Describes every entry for `build` in one pass (`es` has room for `n` entries).
   static void describe_all(const node_header* h, entry_src<V>* es, bool move_val) noexcept {
     const std::uint8_t* f = firsts(h);
@@ -411,9 +419,8 @@ struct small_node {
     std::destroy_n(values(h), nv(h));
     node_ptr<V>* cs = children(h);
     for (std::size_t i = 0, e = nc(h); i < e; ++i) {
-      node_header* c = cs[i].release();
-      if (c->rc.fetch_sub(1, std::memory_order_acq_rel) == 1)
-        dead(c);
+      if (node_header* d = drop_ref(cs[i].release()))
+        dead(d);
     }
     std::size_t size = size_of(h);
     h->~node_header();

@@ -33,7 +33,6 @@ struct trie_ops {
 
   /// Finds path `p` below `root`. An empty `p` is the root position (which always exists).
   static bool lookup(const node_header* root, path_view p, position& out) noexcept {
-    using sn = small_node<V>;
     out = {root, -1, 0};
     const node_header* h = root;
     const std::uint8_t* k = p.data();
@@ -42,7 +41,7 @@ struct trie_ops {
       if (!h)
         return false;
       std::uint8_t b = k[i];
-      if (h->tag != node_tag::small) {
+      if (!ops::indexed(h)) {
         // Dense and cell nodes: one-byte keys.
         if (!ops::byte_entries(h).test(b))
           return false;
@@ -53,10 +52,10 @@ struct trie_ops {
         h = ops::child(h, b);
         continue;
       }
-      int e = sn::find(h, b);
+      int e = ops::find(h, b);
       if (e < 0)
         return false;
-      path_view t = sn::tail(h, e);
+      path_view t = ops::tail(h, e);
       std::size_t tl = t.size();
       std::size_t avail = n - i - 1;
       if (tl) {
@@ -69,14 +68,13 @@ struct trie_ops {
         return true;
       }
       i += tl + 1;
-      h = sn::child(h, e);
+      h = ops::child(h, e);
     }
     return true;
   }
 
   /// The value at `p` (non-empty), or null. The hottest read: one loop, one node per step.
   static const V* get(const node_header* h, path_view p) noexcept {
-    using sn = small_node<V>;
     using dn = dense_node<V>;
     const std::uint8_t* k = p.data();
     std::size_t i = 0, n = p.size();
@@ -99,35 +97,58 @@ struct trie_ops {
         h = c ? c->get() : nullptr;
         continue;
       }
-      if (h->tag != node_tag::small) {
-        if (!ops::byte_entries(h).test(b))
-          return nullptr;
-        if (++i == n)
-          return ops::val(h, b);
-        h = ops::child(h, b);
+      if (h->tag == node_tag::small) {
+        if (indexed_step<small_node<V>>(h, k, i, n))
+          return h ? small_node<V>::val(h, static_cast<int>(i)) : nullptr;
         continue;
       }
-      int e = sn::find(h, b);
-      if (e < 0)
+      if (h->tag == node_tag::packed) {
+        if (indexed_step<packed_node<V>>(h, k, i, n))
+          return h ? packed_node<V>::val(h, static_cast<int>(i)) : nullptr;
+        continue;
+      }
+      if (!ops::byte_entries(h).test(b))
         return nullptr;
-      // The child's cache line starts loading now, while the tail is compared (the compare's
-      // data-dependent branches would otherwise hold the load back until they resolve).
-      const node_header* next = sn::child(h, e);
-      if (next)
-        __builtin_prefetch(next);
-      path_view t = sn::tail(h, e);
-      std::size_t tl = t.size();
-      if (tl > n - i - 1)
-        return nullptr; // the path ends inside the key: no value there
-      for (std::size_t j = 0; j < tl; ++j)
-        if (t[j] != k[i + 1 + j])
-          return nullptr;
-      i += tl + 1;
-      if (i == n)
-        return sn::val(h, e);
-      h = next;
+      if (++i == n)
+        return ops::val(h, b);
+      h = ops::child(h, b);
     }
     return nullptr;
+  }
+
+  /// One step of `get` through a small or packed node `h` (`N`) at path byte `i`. Returns
+  /// false after moving `h` to the next node (null: not found) and `i` past the entry's key;
+  /// returns true when the path ends at an entry's end, with `h` still the node and `i` the
+  /// entry's index, or `h` null when the path ends inside a key or finds no entry.
+  template <class N>
+  static bool indexed_step(const node_header*& h, const std::uint8_t* k, std::size_t& i,
+                           std::size_t n) noexcept {
+    int e = N::find(h, k[i]);
+    if (e < 0) {
+      h = nullptr;
+      return true;
+    }
+    // The child's cache line starts loading now, while the tail is compared (the compare's
+    // data-dependent branches would otherwise hold the load back until they resolve).
+    const node_header* next = N::child(h, e);
+    if (next)
+      __builtin_prefetch(next);
+    path_view t = N::tail(h, e);
+    std::size_t tl = t.size();
+    bool differs = tl > n - i - 1; // the path ends inside the key: no value there
+    for (std::size_t j = 0; j < tl && !differs; ++j)
+      differs = t[j] != k[i + 1 + j];
+    if (differs) {
+      h = nullptr;
+      return true;
+    }
+    i += tl + 1;
+    if (i == n) {
+      i = static_cast<std::size_t>(e);
+      return true;
+    }
+    h = next;
+    return false;
   }
 
   static const V* value_at(const position& pos) noexcept {

@@ -39,6 +39,7 @@
 ///       const std::uint64_t* find(const key_set& ks, std::size_t i); // null when absent
 ///       template <class F> void for_each(F&& f);       // f(key length, value), in order
 ///       std::size_t size();                            // keys inserted, O(1)
+///       void finish();                                 // optional: ends building (timed)
 ///       void overwrite(const key_set& ks, std::size_t i, std::uint64_t v); // copy_write only
 ///     };
 ///
@@ -376,11 +377,14 @@ inline structure_cache& cache() {
   return c;
 }
 
-/// Builds `S` from `ks` in key order.
+/// Builds `S` from `ks` in key order, then calls `finish()` when the adapter has one (a
+/// step that belongs to building, like `path_map::compact()`: timed and measured with it).
 template <class S>
 void build(S& s, const key_set& ks) {
   for (std::size_t i = 0, n = ks.size(); i < n; ++i)
     s.insert(ks, i);
+  if constexpr (requires { s.finish(); })
+    s.finish();
 }
 
 /// The structure for (workload, S) from the cache, built now when absent (for runs that

@@ -9,6 +9,8 @@
 //   copy         copy of the 1M dense map (path_map: O(1)), and path_map's copy followed by one
 //                write (copy-on-write of one path)
 //
+// path_map_compact is path_map followed by `compact()` (timed as part of the insert phase).
+//
 // Run: build/bench/bench/path_map [--reps=N] [Google Benchmark flags]. Reported times are
 // ns_per_key (or ns_per_copy); bytes_per_key comes from the allocator's statistics.
 
@@ -33,6 +35,7 @@ int main(int argc, char** argv) {
   return pb::run_suite(argc, argv, [] {
     // Interleaved by workload would rebuild more often; by structure keeps one map alive.
     register_all<pb::path_map_adapter>();
+    register_all<pb::path_map_compact_adapter>();
     register_all<pb::std_map_adapter>();
   });
 }

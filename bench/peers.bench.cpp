@@ -3,6 +3,7 @@
 //
 // Structures (each peer only when CMake found it; see bench/CMakeLists.txt):
 //   path_map        pathmap::path_map<uint64_t>
+//   path_map_compact  the same after `compact()` (packed arenas; timed as part of insert)
 //   std_map         std::map<std::string, uint64_t> (transparent comparator)
 //   absl_btree      absl::btree_map<std::string, uint64_t>
 //   absl_flat_hash  absl::flat_hash_map<std::string, uint64_t> (unordered: no iteration)
@@ -251,6 +252,7 @@ void reg(const std::string& workload) {
 
 void register_workload(const std::string& workload) {
   reg<pb::path_map_adapter>(workload);
+  reg<pb::path_map_compact_adapter>(workload);
   reg<pb::std_map_adapter>(workload);
 #if defined(PATHMAP_BENCH_HAVE_ABSL)
   reg<pb::absl_btree_adapter>(workload);

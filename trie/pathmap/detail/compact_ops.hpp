@@ -5,16 +5,16 @@
 ///
 /// Three passes, none recursive:
 /// 1. Bottom-up, a bound on each subtrie's packed size, or "cannot pack": a subtrie packs when
-///    every node in it is small or packed, every tail is at most `max_tail` bytes and the whole
-///    fits one arena. Shared nodes are measured once (a map grafted into itself many times is a
+///    every node in it is small or packed with at most `max_entries` entries, every tail is at
+///    most `max_tail` bytes and the whole fits one arena. Shared nodes are measured once (a map grafted into itself many times is a
 ///    DAG whose paths are exponentially many).
 /// 2. Top-down from the root, the nodes that cannot pack are made unique (copy-on-write: a map
 ///    sharing them keeps its own) and the child slots under them whose subtries pack are
 ///    collected: the *targets*, the largest packable subtries.
-/// 3. Targets fill arenas in order. An arena's layout is planned first (nodes in pre-order, so
-///    that a node's first child follows it; a node shared inside one arena is written once),
-///    then the arena is allocated and written, and only then are its targets' slots switched
-///    over, releasing the old nodes.
+/// 3. Targets fill arenas in order, each as many as fit. An arena's layout is planned first
+///    (nodes in pre-order, so that a node's first child follows it; a node shared inside one
+///    arena is written once), then the arena is allocated and written, and only then are its
+///    targets' slots switched over, releasing the old nodes.
 ///
 /// The map's content never changes, so an exception (allocation, a value's copy) leaves a map
 /// that is partly compacted and equal to what it was.
@@ -32,7 +32,7 @@ struct compact_ops {
   using pk = packed_node<V>;
   using ptr = node_ptr<V>;
 
-  /// Bytes of nodes one arena holds.
+  /// Bytes of nodes one arena holds (every node offset then fits `u16` in units of 4).
   static constexpr std::size_t arena_capacity =
     pk::max_arena_bytes - pk::arena_start - pk::slack;
   static constexpr std::size_t cannot_pack = ~std::size_t{0};
@@ -46,10 +46,12 @@ struct compact_ops {
     collect(root, sizes, targets);
     std::size_t i = 0;
     while (i < targets.size()) {
-      std::size_t used = 0, j = i;
-      while (j < targets.size() && used + sizes.at(targets[j]->get()) <= arena_capacity)
-        used += sizes.at(targets[j++]->get());
-      write_arena(targets.data() + i, j - i);
+      plan p;
+      std::size_t j = i;
+      while (j < targets.size() && p.add(targets[j]->get()))
+        ++j;
+      PATHMAP_ASSERT(j > i, "a packable subtrie fits an empty arena");
+      write_arena(p, targets.data() + i, j - i);
       i = j;
     }
   }
@@ -61,7 +63,8 @@ private:
   };
 
   static shape shape_of(const node_header* h) noexcept {
-    shape s{std::size_t(ops::count(h)), 0, 0, 0, ops::indexed(h)};
+    shape s{std::size_t(ops::count(h)), 0, 0, 0,
+            ops::indexed(h) && std::size_t(ops::count(h)) <= pk::max_entries};
     if (!s.packable)
       return s;
     for (int e = 0; e < h->n; ++e) {
@@ -138,21 +141,24 @@ private:
     }
   }
 
-  /// Pass 3 for one arena: plans, allocates and writes it, then points `count` target slots at
-  /// their packed copies.
-  static void write_arena(ptr** targets, std::size_t count) {
-    // Plan: offsets in pre-order.
+  /// The layout of one arena: each node's offset, in pre-order. Subtries are added while they
+  /// fit, so that full arenas fill their 256 KiB (jemalloc's size classes are 32 KiB apart
+  /// there: arenas filled by the size bounds alone wasted 1.4 bytes per word of the word list).
+  struct plan {
     std::unordered_map<const node_header*, std::size_t> at;
     std::vector<const node_header*> order;
     std::size_t used = pk::arena_start;
-    std::vector<const node_header*> stack;
-    for (std::size_t t = 0; t < count; ++t) {
-      stack.push_back(targets[t]->get());
+
+    /// Lays out the subtrie of `root` after what is planned; false (and nothing added) when
+    /// it does not fit.
+    bool add(const node_header* root) {
+      const std::size_t order0 = order.size(), used0 = used;
+      std::vector<const node_header*> stack{root};
       while (!stack.empty()) {
         const node_header* h = stack.back();
         stack.pop_back();
         if (!at.emplace(h, used).second)
-          continue;
+          continue; // shared inside this arena: written once
         order.push_back(h);
         shape s = shape_of(h);
         used += pk::bytes_at(used, s.n, s.t, s.nc, s.nv);
@@ -160,29 +166,39 @@ private:
           if (const node_header* c = ops::child(h, e))
             stack.push_back(c);
       }
+      if (used - pk::arena_start <= arena_capacity)
+        return true;
+      for (std::size_t k = order0; k < order.size(); ++k)
+        at.erase(order[k]);
+      order.resize(order0);
+      used = used0;
+      return false;
     }
-    PATHMAP_ASSERT(used - pk::arena_start <= arena_capacity, "the size bound was too small");
-    const std::size_t alloc = used + pk::slack;
-    void* mem = node_alloc<V>(alloc);
-    std::memset(mem, 0, alloc);
-    auto* arena = ::new (mem) node_header(node_tag::arena);
-    arena->f0 = static_cast<std::uint16_t>(alloc);
-    arena->f1 = static_cast<std::uint16_t>(alloc >> 16);
+  };
+
+  /// Pass 3 for one arena: allocates and writes the planned arena, then points `count` target
+  /// slots at their packed copies.
+  static void write_arena(const plan& p, ptr** targets, std::size_t count) {
+    const auto& at = p.at;
+    const auto& order = p.order;
+    const std::size_t used = p.used;
+    node_header* arena = pk::make_arena(used + pk::slack);
     arena->f2 = static_cast<std::uint16_t>((used - pk::arena_start) / 4);
     arena->rc.store(static_cast<std::uint32_t>(count), std::memory_order_relaxed);
-    auto* base = static_cast<std::uint8_t*>(mem);
+    auto* base = reinterpret_cast<std::uint8_t*>(arena);
+    const std::uint8_t tag = pk::node_tag_in(arena);
     std::size_t written = 0;
     try {
       for (; written < order.size(); ++written)
-        write_node(base, order[written], at);
+        write_node(base, tag, order[written], at);
     } catch (...) {
       // `order[written]` destroyed its own values; the nodes before it are complete.
       for (std::size_t k = 0; k < written; ++k) {
         const auto* h = reinterpret_cast<const node_header*>(base + at.at(order[k]));
-        std::destroy_n(pk::values(h), pk::val_count(h));
+        const auto s = pk::sums_at(h, 0);
+        std::destroy_n(pk::values(h, s), s.vals);
       }
-      arena->~node_header();
-      node_free<V>(mem, alloc);
+      pk::free_arena(arena);
       throw;
     }
     for (std::size_t t = 0; t < count; ++t)
@@ -190,43 +206,43 @@ private:
   }
 
   /// Writes the packed copy of `h` at its planned offset.
-  static void write_node(std::uint8_t* base, const node_header* h,
+  static void write_node(std::uint8_t* base, std::uint8_t tag, const node_header* h,
                          const std::unordered_map<const node_header*, std::size_t>& at) {
-    const std::size_t off = at.at(h);
     const int n = ops::count(h);
-    std::uint8_t* p = base + off;
-    const std::uint16_t self = static_cast<std::uint16_t>(off / 4);
-    p[0] = static_cast<std::uint8_t>(node_tag::packed);
+    std::uint8_t* p = base + at.at(h);
+    p[0] = tag;
     p[1] = static_cast<std::uint8_t>(n);
-    std::memcpy(p + 2, &self, sizeof(self));
     std::uint8_t* firsts = p + pk::header_bytes;
     std::uint8_t* lens = firsts + n;
-    std::uint8_t* tails = lens + n;
+    std::uint8_t* kids = lens + n;
+    std::size_t nc = 0;
+    for (int e = 0; e < n; ++e) {
+      const node_header* c = ops::child(h, e);
+      firsts[e] = ops::first_byte(h, e);
+      lens[e] = static_cast<std::uint8_t>(ops::tail(h, e).size() |
+                                          std::size_t(ops::val(h, e) != nullptr) << pk::val_shift |
+                                          std::size_t(c != nullptr) << pk::child_shift);
+      if (c) {
+        std::uint16_t co = static_cast<std::uint16_t>(at.at(c) / 4);
+        std::memcpy(kids + 2 * nc++, &co, sizeof(co));
+      }
+    }
+    std::uint8_t* tails = kids + 2 * nc;
     for (int e = 0; e < n; ++e) {
       path_view t = ops::tail(h, e);
-      firsts[e] = ops::first_byte(h, e);
-      lens[e] = static_cast<std::uint8_t>(t.size() |
-                                          std::size_t(ops::val(h, e) != nullptr) << pk::val_shift |
-                                          std::size_t(ops::child(h, e) != nullptr)
-                                            << pk::child_shift);
       if (!t.empty())
         std::memcpy(tails, t.data(), t.size());
       tails += t.size();
     }
     const auto* packed = reinterpret_cast<const node_header*>(p);
-    auto kids = pk::kids_at(packed, pk::total_tail(packed));
-    std::size_t k = 0;
-    for (int e = 0; e < n; ++e)
-      if (const node_header* c = ops::child(h, e)) {
-        std::uint16_t co = static_cast<std::uint16_t>(at.at(c) / 4);
-        std::memcpy(reinterpret_cast<void*>(kids + 2 * k++), &co, sizeof(co));
-      }
-    V* vs = pk::values(packed);
+    V* vs = pk::values(packed, pk::sums_at(packed, 0));
     std::size_t built = 0;
     try {
       for (int e = 0; e < n; ++e)
-        if (const V* v = ops::val(h, e))
-          ::new (vs + built++) V(*v);
+        if (const V* v = ops::val(h, e)) {
+          ::new (vs + built) V(*v);
+          ++built;
+        }
     } catch (...) {
       std::destroy_n(vs, built);
       throw;

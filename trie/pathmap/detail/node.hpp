@@ -17,10 +17,10 @@
 /// - `cell_node` (cell_node.hpp): like a dense node, but each entry is a separately allocated,
 ///   pinned cell; made by the zipper head for the parent of a write zipper's root.
 /// - `packed_node` (packed_node.hpp): a read-only node inside a *packed arena*, one allocation
-///   that holds whole subtries written by `path_map::compact()`. A packed node has a 4-byte
-///   header (tag, entry count, its offset in the arena) and no reference count of its own: every
-///   reference to it counts on its arena (`ref_owner`), and it is never unique, so every write
-///   goes through a copy (`make_unique`).
+///   that holds whole subtries written by `path_map::compact()`. A packed node has a 2-byte
+///   header (tag, entry count) and no reference count of its own: every reference to it counts
+///   on its arena (`ref_owner`), and it is never unique, so every write goes through a copy
+///   (`make_unique`).
 ///
 /// Memory layout of every node: a 12-byte `node_header`, then kind-specific data; every node
 /// allocation is at least 16 bytes (small nodes 28, `small_node::min_bytes`). The header puts
@@ -47,15 +47,16 @@
 namespace pathmap::detail {
 
 /// The kinds of node. `arena` is never referenced by a `node_ptr`: it is the allocation that
-/// holds `packed` nodes, seen only when its last reference dies.
-enum class node_tag : std::uint8_t { small = 1, dense = 2, cell = 3, packed = 4, arena = 5 };
+/// holds packed nodes, seen only when its last reference dies. A packed node's tag is `packed`
+/// plus log2 of its arena's alignment, so that the arena is found by masking the node's address
+/// (no back pointer in 2-byte headers; see packed_node.hpp).
+enum class node_tag : std::uint8_t { small = 1, dense = 2, cell = 3, arena = 4, packed = 32 };
 
 /// The common 12-byte header. `f0..f2` are kind-specific.
 struct node_header {
   node_tag tag;
   std::uint8_t n;           ///< small: number of entries.
-  std::uint16_t f0;         ///< small: value bits 0..15;  dense, cell: (child) capacity;
-                            ///< packed: offset in its arena / 4 (the header ends here).
+  std::uint16_t f0;         ///< small: value bits 0..15;  dense, cell: (child) capacity.
   std::uint16_t f1;         ///< small: child bits 0..15;  dense: value capacity.
   std::uint16_t f2;         ///< small: tail bytes.
   std::atomic<std::uint32_t> rc;
@@ -106,11 +107,17 @@ void node_free(void* p, std::size_t bytes) noexcept {
     ::operator delete(p, bytes);
 }
 
+inline bool is_packed(const node_header* h) noexcept {
+  return std::uint8_t(h->tag) >= std::uint8_t(node_tag::packed);
+}
+
 /// The node that holds `h`'s reference count: `h` itself, or for a packed node its arena.
 inline node_header* ref_owner(node_header* h) noexcept {
-  if (h->tag != node_tag::packed)
+  if (!is_packed(h))
     return h;
-  return reinterpret_cast<node_header*>(reinterpret_cast<char*>(h) - std::size_t(h->f0) * 4);
+  const std::uintptr_t align = std::uintptr_t{1}
+                               << (std::uint8_t(h->tag) - std::uint8_t(node_tag::packed));
+  return reinterpret_cast<node_header*>(reinterpret_cast<std::uintptr_t>(h) & ~(align - 1));
 }
 
 /// Drops one reference to `h`; returns the node to destroy (`h` or its arena) when it was the
@@ -122,7 +129,7 @@ inline node_header* drop_ref(node_header* h) noexcept {
 
 /// Whether `h` may be shared with another owner (packed nodes always may).
 inline bool maybe_shared(const node_header* h) noexcept {
-  return h->tag == node_tag::packed || h->rc.load(std::memory_order_relaxed) > 1;
+  return is_packed(h) || h->rc.load(std::memory_order_relaxed) > 1;
 }
 
 template <class V>
@@ -170,7 +177,7 @@ public:
   /// Whether this is the only reference, so the node may be changed in place (never for a
   /// packed node, which shares its arena's count).
   bool unique() const noexcept {
-    return h_->tag != node_tag::packed && h_->rc.load(std::memory_order_acquire) == 1;
+    return !is_packed(h_) && h_->rc.load(std::memory_order_acquire) == 1;
   }
   /// References to the node (for a packed node: to its whole arena).
   std::uint32_t use_count() const noexcept {

@@ -29,11 +29,11 @@ struct node_ops {
   using ptr = node_ptr<V>;
 
   static bool small(const node_header* h) noexcept { return h->tag == node_tag::small; }
-  static bool packed(const node_header* h) noexcept { return h->tag == node_tag::packed; }
+  static bool packed(const node_header* h) noexcept { return is_packed(h); }
   static bool is_cell(const node_header* h) noexcept { return h->tag == node_tag::cell; }
   /// Small and packed nodes: entries are indices into sorted first bytes, `n` in the header.
   static bool indexed(const node_header* h) noexcept {
-    return h->tag == node_tag::small || h->tag == node_tag::packed;
+    return h->tag == node_tag::small || is_packed(h);
   }
   static const std::uint8_t* firsts(const node_header* h) noexcept {
     return small(h) ? sn::firsts(h) : pk::firsts(h);
@@ -68,16 +68,10 @@ struct node_ops {
     return off == 0 ? first_byte(h, e) : tail(h, e)[off - 1];
   }
   static V* val(const node_header* h, int e) noexcept {
-    switch (h->tag) {
-      case node_tag::small:
-        return sn::val(h, e);
-      case node_tag::packed:
-        return pk::val(h, e);
-      case node_tag::cell:
-        return cn::val(h, e);
-      default:
-        return dn::val(h, e);
-    }
+    return small(h)     ? sn::val(h, e)
+           : packed(h)  ? pk::val(h, e)
+           : is_cell(h) ? cn::val(h, e)
+                        : dn::val(h, e);
   }
   /// The slot holding entry `e`'s child, for edits: never called on a packed node, which is
   /// never edited (its children are not `node_ptr`s).
@@ -163,13 +157,13 @@ struct node_ops {
   }
 
   static node_header* clone(const node_header* h) {
+    if (packed(h))
+      return pk::to_small(h);
     switch (h->tag) {
       case node_tag::small:
         return sn::clone(h);
       case node_tag::dense:
         return dn::clone(h);
-      case node_tag::packed:
-        return pk::to_small(h);
       default:
         break;
     }
@@ -452,8 +446,8 @@ private:
       case node_tag::arena:
         pk::destroy_arena(h);
         return;
-      case node_tag::packed:
-        break; // references count on the arena: never reached
+      default:
+        break; // packed nodes: references count on their arena, never destroyed alone
     }
   }
 

@@ -97,24 +97,19 @@ inline std::size_t byte_sum(std::uint64_t x) noexcept {
   return static_cast<std::size_t>((x * 0x0001000100010001ull) >> 48);
 }
 
-/// Sum over `j < i` of the bit field `(bytes[j] >> shift) & mask`: tail lengths, or counts of
-/// flag bits. Little-endian machines add 8 bytes per step and may read up to 7 bytes past
-/// `bytes[i - 1]`, which callers keep inside the node.
-inline std::size_t sum_fields(const std::uint8_t* bytes, int i, unsigned shift,
-                              std::uint8_t mask) noexcept {
+/// Sum of `bytes[0..i)`. Little-endian machines add 8 bytes per step and may read up to 7
+/// bytes past `bytes[i - 1]`, which callers keep inside the node.
+inline std::size_t prefix_sum(const std::uint8_t* bytes, int i) noexcept {
   std::size_t sum = 0;
   if constexpr (std::endian::native == std::endian::little) {
-    const std::uint64_t lanes = 0x0101010101010101ull * mask;
     int j = 0;
     for (; j + 8 <= i; j += 8)
-      sum += byte_sum((load8(bytes + j) >> shift) & lanes);
-    if (j < i) {
-      const std::uint64_t keep = ~std::uint64_t{0} >> (64 - 8 * (i - j));
-      sum += byte_sum(((load8(bytes + j) & keep) >> shift) & lanes);
-    }
+      sum += byte_sum(load8(bytes + j));
+    if (j < i)
+      sum += byte_sum(load8(bytes + j) & (~std::uint64_t{0} >> (64 - 8 * (i - j))));
   } else {
     for (int j = 0; j < i; ++j)
-      sum += (bytes[j] >> shift) & mask;
+      sum += bytes[j];
   }
   return sum;
 }
@@ -218,7 +213,7 @@ struct small_node {
   }
   /// Sum of `lens[0..i)`.
   static std::size_t tail_offset(const std::uint8_t* lens, int i) noexcept {
-    return sum_fields(lens, i, 0, 0xff);
+    return prefix_sum(lens, i);
   }
   static std::size_t key_len(const node_header* h, int i) noexcept { return 1 + tail_lens(h)[i]; }
   static bool has_val(const node_header* h, int i) noexcept { return (vmask(h) >> i) & 1u; }

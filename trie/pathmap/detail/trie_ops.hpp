@@ -98,13 +98,39 @@ struct trie_ops {
         continue;
       }
       if (h->tag == node_tag::small) {
-        if (indexed_step<small_node<V>>(h, k, i, n))
-          return h ? small_node<V>::val(h, static_cast<int>(i)) : nullptr;
+        using sn = small_node<V>;
+        int e = sn::find(h, b);
+        if (e < 0)
+          return nullptr;
+        // The child's cache line starts loading now, while the tail is compared (the
+        // compare's data-dependent branches would otherwise hold the load back until they
+        // resolve).
+        const node_header* next = sn::child(h, e);
+        if (next)
+          __builtin_prefetch(next);
+        path_view t = sn::tail(h, e);
+        if (!tail_matches(t, k, i, n))
+          return nullptr;
+        i += t.size() + 1;
+        if (i == n)
+          return sn::val(h, e);
+        h = next;
         continue;
       }
-      if (h->tag == node_tag::packed) {
-        if (indexed_step<packed_node<V>>(h, k, i, n))
-          return h ? packed_node<V>::val(h, static_cast<int>(i)) : nullptr;
+      if (is_packed(h)) {
+        using pk = packed_node<V>;
+        int e = pk::find(h, b);
+        if (e < 0)
+          return nullptr;
+        const typename pk::step_ref r = pk::step(h, e);
+        if (r.child)
+          __builtin_prefetch(r.child);
+        if (!tail_matches(r.tail, k, i, n))
+          return nullptr;
+        i += r.tail.size() + 1;
+        if (i == n)
+          return pk::val(h, e);
+        h = r.child;
         continue;
       }
       if (!ops::byte_entries(h).test(b))
@@ -116,39 +142,15 @@ struct trie_ops {
     return nullptr;
   }
 
-  /// One step of `get` through a small or packed node `h` (`N`) at path byte `i`. Returns
-  /// false after moving `h` to the next node (null: not found) and `i` past the entry's key;
-  /// returns true when the path ends at an entry's end, with `h` still the node and `i` the
-  /// entry's index, or `h` null when the path ends inside a key or finds no entry.
-  template <class N>
-  static bool indexed_step(const node_header*& h, const std::uint8_t* k, std::size_t& i,
+  /// Whether the path `k[0..n)` continues after byte `i` with the whole key tail `t`.
+  static bool tail_matches(path_view t, const std::uint8_t* k, std::size_t i,
                            std::size_t n) noexcept {
-    int e = N::find(h, k[i]);
-    if (e < 0) {
-      h = nullptr;
-      return true;
-    }
-    // The child's cache line starts loading now, while the tail is compared (the compare's
-    // data-dependent branches would otherwise hold the load back until they resolve).
-    const node_header* next = N::child(h, e);
-    if (next)
-      __builtin_prefetch(next);
-    path_view t = N::tail(h, e);
-    std::size_t tl = t.size();
-    bool differs = tl > n - i - 1; // the path ends inside the key: no value there
-    for (std::size_t j = 0; j < tl && !differs; ++j)
-      differs = t[j] != k[i + 1 + j];
-    if (differs) {
-      h = nullptr;
-      return true;
-    }
-    i += tl + 1;
-    if (i == n) {
-      i = static_cast<std::size_t>(e);
-      return true;
-    }
-    h = next;
-    return false;
+    if (t.size() > n - i - 1)
+      return false; // the path ends inside the key: no value there
+    for (std::size_t j = 0; j < t.size(); ++j)
+      if (t[j] != k[i + 1 + j])
+        return false;
+    return true;
   }
 
   static const V* value_at(const position& pos) noexcept {

@@ -6,20 +6,26 @@
 /// Three passes, none recursive:
 /// 1. Bottom-up, a bound on each subtrie's packed size, or "cannot pack": a subtrie packs when
 ///    every node in it is small or packed with at most `max_entries` entries, every tail is at
-///    most `max_tail` bytes and the whole fits one arena. Shared nodes are measured once (a map grafted into itself many times is a
-///    DAG whose paths are exponentially many).
+///    most `max_tail` bytes and the whole fits one arena. The packable children of nodes that
+///    cannot pack are the *targets*, the largest packable subtries.
 /// 2. Top-down from the root, the nodes that cannot pack are made unique (copy-on-write: a map
-///    sharing them keeps its own) and the child slots under them whose subtries pack are
-///    collected: the *targets*, the largest packable subtries.
+///    sharing them keeps its own) and the child slots that hold targets are collected.
 /// 3. Targets fill arenas in order, each as many as fit. An arena's layout is planned first
-///    (nodes in pre-order, so that a node's first child follows it; a node shared inside one
-///    arena is written once), then the arena is allocated and written, and only then are its
-///    targets' slots switched over, releasing the old nodes.
+///    (nodes in pre-order, so that a node's first child follows it), then the arena is
+///    allocated and written, and only then are its targets' slots switched over, releasing the
+///    old nodes.
+///
+/// Shared nodes (a count above one) are looked up in hash maps, so that each is measured once,
+/// copied once above the targets and written once per arena: a map grafted into itself many
+/// times is a DAG with exponentially many paths, and compacting it stays linear in its nodes.
+/// Nodes that are not shared are reached once and need no lookup (hashing every node took a
+/// quarter of the compaction time of the word list).
 ///
 /// The map's content never changes, so an exception (allocation, a value's copy) leaves a map
 /// that is partly compacted and equal to what it was.
 
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "pathmap/detail/node_ops.hpp"
@@ -40,18 +46,19 @@ struct compact_ops {
   static void compact(ptr& root) {
     if (!root)
       return;
-    std::unordered_map<const node_header*, std::size_t> sizes;
-    measure(root.get(), sizes);
-    std::vector<ptr*> targets;
-    collect(root, sizes, targets);
+    std::unordered_set<const node_header*> targets;
+    if (measure(root.get(), targets) != cannot_pack)
+      targets.insert(root.get());
+    std::vector<ptr*> slots;
+    collect(root, targets, slots);
     std::size_t i = 0;
-    while (i < targets.size()) {
+    while (i < slots.size()) {
       plan p;
       std::size_t j = i;
-      while (j < targets.size() && p.add(targets[j]->get()))
+      while (j < slots.size() && p.add(slots[j]->get()))
         ++j;
       PATHMAP_ASSERT(j > i, "a packable subtrie fits an empty arena");
-      write_arena(p, targets.data() + i, j - i);
+      write_arena(p, slots.data() + i, j - i);
       i = j;
     }
   }
@@ -82,95 +89,156 @@ private:
     return pk::bytes_at(0, s.n, s.t, s.nc, s.nv) + alignof(V) + 4;
   }
 
-  /// Pass 1: `sizes[h]` for every node below `root`: the packed size bound of its subtrie, or
-  /// `cannot_pack`.
-  static void measure(const node_header* root,
-                      std::unordered_map<const node_header*, std::size_t>& sizes) {
+  /// Pass 1: the packed size bound of `root`'s subtrie (or `cannot_pack`); adds the targets
+  /// below it to `targets`.
+  static std::size_t measure(const node_header* root,
+                             std::unordered_set<const node_header*>& targets) {
     struct frame {
       const node_header* h;
-      int e; // next entry to look at
+      int e;              // next entry to look at
+      std::size_t kids;   // where this node's children's results start in `done`
     };
-    std::vector<frame> stack{{root, ops::first_entry(root)}};
+    struct result {
+      const node_header* h;
+      std::size_t size;
+    };
+    std::unordered_map<const node_header*, std::size_t> shared; // results of shared nodes
+    std::vector<frame> stack{{root, ops::first_entry(root), 0}};
+    std::vector<result> done;
     while (!stack.empty()) {
       frame& f = stack.back();
       if (f.e >= 0) {
         const node_header* c = ops::child(f.h, f.e);
         f.e = ops::next_entry(f.h, f.e);
-        if (c && !sizes.count(c))
-          stack.push_back({c, ops::first_entry(c)});
+        if (!c)
+          continue;
+        if (maybe_shared(c)) {
+          auto it = shared.find(c);
+          if (it != shared.end()) {
+            done.push_back({c, it->second});
+            continue;
+          }
+        }
+        stack.push_back({c, ops::first_entry(c), done.size()});
         continue;
       }
       const node_header* h = f.h;
+      const std::size_t kids = f.kids;
       stack.pop_back();
       shape s = shape_of(h);
       std::size_t total = s.packable ? node_bound(s) : cannot_pack;
-      for (int e = ops::first_entry(h); e >= 0 && total <= arena_capacity;
-           e = ops::next_entry(h, e))
-        if (const node_header* c = ops::child(h, e)) {
-          std::size_t cs = sizes.at(c);
-          total = cs > arena_capacity ? cannot_pack : total + cs;
-        }
-      sizes[h] = total > arena_capacity ? cannot_pack : total;
+      for (std::size_t k = kids; k < done.size() && total != cannot_pack; ++k)
+        total = done[k].size > arena_capacity - total ? cannot_pack : total + done[k].size;
+      if (total == cannot_pack)
+        for (std::size_t k = kids; k < done.size(); ++k)
+          if (done[k].size != cannot_pack)
+            targets.insert(done[k].h);
+      done.resize(kids);
+      if (maybe_shared(h))
+        shared.emplace(h, total);
+      if (stack.empty())
+        return total;
+      done.push_back({h, total});
     }
+    return cannot_pack; // not reached: the root's frame returns
   }
 
-  /// Pass 2: makes the nodes that cannot pack unique and collects the slots of the largest
-  /// packable subtries below them.
-  static void collect(ptr& root, const std::unordered_map<const node_header*, std::size_t>& sizes,
-                      std::vector<ptr*>& targets) {
-    if (sizes.at(root.get()) != cannot_pack) {
-      targets.push_back(&root);
-      return;
-    }
+  /// Pass 2: makes the nodes above the targets unique and collects the slots holding targets.
+  /// A shared node above the targets is copied once: its later slots get the same copy.
+  static void collect(ptr& root, const std::unordered_set<const node_header*>& targets,
+                      std::vector<ptr*>& slots) {
+    std::unordered_map<const node_header*, ptr> copied;
     std::vector<ptr*> stack{&root};
     while (!stack.empty()) {
       ptr* slot = stack.back();
       stack.pop_back();
-      // The clone shares the same children, whose sizes are known.
-      ops::make_unique(*slot);
-      node_header* h = slot->get();
-      for (int e = ops::first_entry(h); e >= 0; e = ops::next_entry(h, e)) {
-        ptr* c = ops::child_slot(h, e);
-        if (!c || !*c)
-          continue;
-        if (sizes.at(c->get()) != cannot_pack)
-          targets.push_back(c);
-        else
-          stack.push_back(c);
+      const node_header* old = slot->get();
+      if (targets.count(old)) {
+        slots.push_back(slot);
+        continue;
       }
+      const bool shared = maybe_shared(old);
+      if (shared) {
+        auto it = copied.find(old);
+        if (it != copied.end()) {
+          *slot = it->second;
+          continue;
+        }
+      }
+      ops::make_unique(*slot);
+      if (shared)
+        copied.emplace(old, *slot);
+      node_header* h = slot->get();
+      for (int e = ops::first_entry(h); e >= 0; e = ops::next_entry(h, e))
+        if (ptr* c = ops::child_slot(h, e); c && *c)
+          stack.push_back(c);
     }
   }
 
-  /// The layout of one arena: each node's offset, in pre-order. Subtries are added while they
-  /// fit, so that full arenas fill their 256 KiB (jemalloc's size classes are 32 KiB apart
-  /// there: arenas filled by the size bounds alone wasted 1.4 bytes per word of the word list).
+  /// The layout of one arena: its nodes in pre-order with their offsets, and each node's child
+  /// offsets. Subtries are added while they fit, so that full arenas fill their 256 KiB
+  /// (jemalloc's size classes are 32 KiB apart there: arenas filled by the size bounds alone
+  /// wasted 1.4 bytes per word of the word list).
   struct plan {
-    std::unordered_map<const node_header*, std::size_t> at;
-    std::vector<const node_header*> order;
+    struct placed {
+      const node_header* h;
+      std::size_t at;   // offset in the arena
+      std::size_t kids; // where its child offsets start in `kid_offs`
+    };
+    std::vector<placed> order;
+    std::vector<std::uint16_t> kid_offs;           // child offsets / 4
+    std::unordered_map<const node_header*, std::size_t> shared_at; // shared nodes placed
+    std::vector<std::size_t> roots; // the offset of each target added
     std::size_t used = pk::arena_start;
 
     /// Lays out the subtrie of `root` after what is planned; false (and nothing added) when
     /// it does not fit.
     bool add(const node_header* root) {
-      const std::size_t order0 = order.size(), used0 = used;
-      std::vector<const node_header*> stack{root};
+      const std::size_t order0 = order.size(), kids0 = kid_offs.size(), used0 = used;
+      std::vector<const node_header*> shared_added;
+      struct pending {
+        const node_header* h;
+        std::size_t slot; // the parent's entry in `kid_offs`, or npos for the root
+      };
+      constexpr std::size_t npos = ~std::size_t{0};
+      std::vector<pending> stack{{root, npos}};
+      std::size_t root_at = npos;
       while (!stack.empty()) {
-        const node_header* h = stack.back();
+        auto [h, slot] = stack.back();
         stack.pop_back();
-        if (!at.emplace(h, used).second)
+        std::size_t at = used;
+        bool fresh = true;
+        if (maybe_shared(h)) {
+          auto [it, inserted] = shared_at.emplace(h, used);
+          at = it->second;
+          fresh = inserted;
+          if (inserted)
+            shared_added.push_back(h);
+        }
+        if (slot == npos)
+          root_at = at;
+        else
+          kid_offs[slot] = static_cast<std::uint16_t>(at / 4);
+        if (!fresh)
           continue; // shared inside this arena: written once
-        order.push_back(h);
         shape s = shape_of(h);
+        order.push_back({h, used, kid_offs.size()});
         used += pk::bytes_at(used, s.n, s.t, s.nc, s.nv);
+        const std::size_t first_kid = kid_offs.size();
+        kid_offs.resize(first_kid + s.nc);
+        std::size_t k = s.nc;
         for (int e = ops::last_entry(h); e >= 0; e = ops::prev_entry(h, e))
           if (const node_header* c = ops::child(h, e))
-            stack.push_back(c);
+            stack.push_back({c, first_kid + --k});
       }
-      if (used - pk::arena_start <= arena_capacity)
+      if (used - pk::arena_start <= arena_capacity) {
+        roots.push_back(root_at);
         return true;
-      for (std::size_t k = order0; k < order.size(); ++k)
-        at.erase(order[k]);
+      }
+      for (const node_header* h : shared_added)
+        shared_at.erase(h);
       order.resize(order0);
+      kid_offs.resize(kids0);
       used = used0;
       return false;
     }
@@ -179,7 +247,6 @@ private:
   /// Pass 3 for one arena: allocates and writes the planned arena, then points `count` target
   /// slots at their packed copies.
   static void write_arena(const plan& p, ptr** targets, std::size_t count) {
-    const auto& at = p.at;
     const auto& order = p.order;
     const std::size_t used = p.used;
     node_header* arena = pk::make_arena(used + pk::slack);
@@ -190,11 +257,11 @@ private:
     std::size_t written = 0;
     try {
       for (; written < order.size(); ++written)
-        write_node(base, tag, order[written], at);
+        write_node(base, tag, order[written], p.kid_offs.data());
     } catch (...) {
       // `order[written]` destroyed its own values; the nodes before it are complete.
       for (std::size_t k = 0; k < written; ++k) {
-        const auto* h = reinterpret_cast<const node_header*>(base + at.at(order[k]));
+        const auto* h = reinterpret_cast<const node_header*>(base + order[k].at);
         const auto s = pk::sums_at(h, 0);
         std::destroy_n(pk::values(h, s), s.vals);
       }
@@ -202,14 +269,15 @@ private:
       throw;
     }
     for (std::size_t t = 0; t < count; ++t)
-      *targets[t] = ptr(reinterpret_cast<node_header*>(base + at.at(targets[t]->get())));
+      *targets[t] = ptr(reinterpret_cast<node_header*>(base + p.roots[t]));
   }
 
   /// Writes the packed copy of `h` at its planned offset.
-  static void write_node(std::uint8_t* base, std::uint8_t tag, const node_header* h,
-                         const std::unordered_map<const node_header*, std::size_t>& at) {
+  static void write_node(std::uint8_t* base, std::uint8_t tag, const typename plan::placed& pl,
+                         const std::uint16_t* kid_offs) {
+    const node_header* h = pl.h;
     const int n = ops::count(h);
-    std::uint8_t* p = base + at.at(h);
+    std::uint8_t* p = base + pl.at;
     p[0] = tag;
     p[1] = static_cast<std::uint8_t>(n);
     std::uint8_t* firsts = p + pk::header_bytes;
@@ -223,8 +291,8 @@ private:
                                           std::size_t(ops::val(h, e) != nullptr) << pk::val_shift |
                                           std::size_t(c != nullptr) << pk::child_shift);
       if (c) {
-        std::uint16_t co = static_cast<std::uint16_t>(at.at(c) / 4);
-        std::memcpy(kids + 2 * nc++, &co, sizeof(co));
+        std::memcpy(kids + 2 * nc, kid_offs + pl.kids + nc, sizeof(std::uint16_t));
+        ++nc;
       }
     }
     std::uint8_t* tails = kids + 2 * nc;

@@ -9,7 +9,8 @@
 //     it in order (to_next_val / path / origin_path / val);
 //   - copies the map in O(1) and removes the prefix's words from the copy with remove_val_at,
 //     while the original keeps them;
-//   - creates new paths in the copy with a write zipper (descend_to / set_val / reset).
+//   - creates new paths in the copy with a write zipper (descend_to / set_val / reset);
+//   - compacts a copy for reading (compact(): packed arenas) and looks every word up in it.
 // It checks what it shows against the word list and exits non-zero on any mismatch, so CTest runs
 // it as a smoke test (test `example_words`).
 
@@ -112,19 +113,24 @@ int main(int argc, char** argv) {
               lines.empty() ? 0.0 : build_ms * 1e6 / static_cast<double>(lines.size()));
   check(m.val_count() == distinct, "val_count() equals the number of distinct words");
 
+  // Looks every word up in `map`; counts those found with a value that is a line holding them.
+  auto look_up_all = [&lines](const map_type& map) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      if (!lines[i].empty())
+        if (const std::uint64_t* v = map.get_val_at(lines[i]);
+            v != nullptr && lines[*v - 1] == lines[i])
+          ++n;
+    return n;
+  };
   start = clock_type::now();
-  std::size_t found = 0;
-  for (std::size_t i = 0; i < lines.size(); ++i)
-    if (!lines[i].empty())
-      if (const std::uint64_t* v = m.get_val_at(lines[i]);
-          v != nullptr && lines[*v - 1] == lines[i])
-        ++found;
+  std::size_t found = look_up_all(m);
   std::printf("looked every word up in %.1f ms\n", ms_since(start));
   auto blank = static_cast<std::size_t>(std::count(lines.begin(), lines.end(), std::string{}));
   check(found == lines.size() - blank,
         "get_val_at finds every word, and its value is a line holding that word");
   if (m.val_count() == 0)
-    return failures == 0 ? 0 : 1;
+  return failures == 0 ? 0 : 1;
 
   // -- a read zipper below a prefix ---------------------------------------------------------------
 
@@ -224,6 +230,25 @@ int main(int argc, char** argv) {
     std::printf("  below \"zipper:\": %s\n", describe(rz.child_mask()).c_str());
     check(rz.val_count() >= made.size(), "the written paths are below \"zipper:\"");
   }
+
+  // -- a copy compacted for reading -------------------------------------------------------------
+
+  map_type packed = m;
+  start = clock_type::now();
+  packed.compact();
+  double compact_ms = ms_since(start);
+  start = clock_type::now();
+  std::size_t packed_found = look_up_all(packed);
+  std::printf("\ncompacted a copy in %.1f ms (packed arenas, see path_map::compact); looked every "
+              "word up in it in %.1f ms\n",
+              compact_ms, ms_since(start));
+  check(packed_found == found, "the compacted copy finds every word");
+  check(packed.val_count() == m.val_count(), "the compacted copy holds as many words");
+  check(std::equal(packed.begin(), packed.end(), m.begin(), m.end(),
+                   [](const auto& a, const auto& b) {
+                     return a.first == b.first && a.second == b.second;
+                   }),
+        "the compacted copy iterates like the original");
 
   if (failures != 0) {
     std::fprintf(stderr, "words: %d check(s) failed\n", failures);

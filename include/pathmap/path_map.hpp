@@ -218,6 +218,8 @@ public:
   class const_iterator {
   public:
     using value_type = std::pair<path_view, const V&>;
+    using reference = value_type; // made on dereference: standard algorithms take it by value
+    using pointer = void;
     using difference_type = std::ptrdiff_t;
     using iterator_category = std::input_iterator_tag;
 

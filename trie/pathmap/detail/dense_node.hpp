@@ -2,7 +2,9 @@
 /// @file
 /// `dense_node`: up to 256 one-byte entries, indexed by bitmasks.
 ///
-/// Layout after the 16-byte header:
+/// Layout after the 12-byte header, whose 4 padding bytes up to 16 hold `kid_prefix` (the
+/// number of children in the mask words before each word, so that finding a child's slot is one
+/// masked popcount instead of four: 30 of the 500 instructions of a word-list lookup):
 ///
 ///     [byte_mask exists] [byte_mask vals] [byte_mask kids]
 ///     [node_ptr children[cap_c]] [V values[cap_v]]
@@ -76,7 +78,28 @@ struct dense_node {
   }
   static node_ptr<V>* child_slot(const node_header* h, int b) noexcept {
     const byte_mask& m = kids(h);
-    return m.test(std::uint8_t(b)) ? children(h) + m.rank(std::uint8_t(b)) : nullptr;
+    if (!m.test(std::uint8_t(b)))
+      return nullptr;
+    const int w = b >> 6;
+    const std::uint64_t below = m.words()[w] & ((std::uint64_t{1} << (b & 63)) - 1);
+    const int r = kid_prefix(h)[w] + popcount64(below);
+    PATHMAP_ASSERT(r == m.rank(std::uint8_t(b)), "kid_prefix out of date");
+    return children(h) + r;
+  }
+
+  /// Children in the mask words before word `w`, for `w` = 0..3 (header padding bytes 12..15;
+  /// at most 192, and the dead-node link of node.hpp only overwrites them once the node dies).
+  static std::uint8_t* kid_prefix(const node_header* h) noexcept {
+    static_assert(off0 >= sizeof(node_header) + 4);
+    return reinterpret_cast<std::uint8_t*>(base(h) + sizeof(node_header));
+  }
+  /// Recomputes `kid_prefix` after the child mask changed.
+  static void sync_kid_prefix(node_header* h) noexcept {
+    std::uint8_t* p = kid_prefix(h);
+    const byte_mask& m = kids(h);
+    p[0] = 0;
+    for (int w = 1; w < 4; ++w)
+      p[w] = static_cast<std::uint8_t>(p[w - 1] + popcount64(m.words()[w - 1]));
   }
 
   // -- building -------------------------------------------------------------
@@ -99,6 +122,7 @@ struct dense_node {
     h->f0 = static_cast<std::uint16_t>(cap_c);
     h->f1 = static_cast<std::uint16_t>(cap_v);
     ::new (base(h) + off0) byte_mask[3]{};
+    sync_kid_prefix(h);
     return h;
   }
 
@@ -111,6 +135,7 @@ struct dense_node {
     node_header* n = make(cap_c, cap_v);
     exists(n) = exists(h);
     kids(n) = kids(h);
+    sync_kid_prefix(n);
     byte_mask vm = vals(h);
     n->f2 = h->f2;
     V* src = values(h);
@@ -215,6 +240,7 @@ struct dense_node {
                  (cnt - r) * sizeof(node_ptr<V>));
     ::new (cs + r) node_ptr<V>(std::move(c));
     kids(h).set(b);
+    sync_kid_prefix(h);
     exists(h).set(b);
     return h;
   }
@@ -230,6 +256,7 @@ struct dense_node {
     ::new (cs + cnt - 1) node_ptr<V>();
     cs[cnt - 1].release();
     kids(h).reset(b);
+    sync_kid_prefix(h);
     return out;
   }
 

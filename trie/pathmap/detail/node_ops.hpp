@@ -512,6 +512,7 @@ private:
         dn::kids(h).set(b);
       }
     }
+    dn::sync_kid_prefix(h);
     return d.release();
   }
 };

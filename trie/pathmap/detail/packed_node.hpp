@@ -108,9 +108,19 @@ struct packed_node {
   static constexpr std::uint64_t rep(std::uint8_t b) noexcept {
     return 0x0101010101010101ull * b;
   }
-  /// The low `k` bytes of a word (`0 <= k <= 8`).
+  /// The low `k` bytes of a word (`0 <= k <= 8`): a table, since both shift forms need a
+  /// branch for one end of the range.
   static std::uint64_t low_bytes(int k) noexcept {
-    return k >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * k)) - 1;
+    static constexpr std::uint64_t masks[9] = {0,
+                                               0xff,
+                                               0xffff,
+                                               0xffffff,
+                                               0xffffffff,
+                                               0xffffffffff,
+                                               0xffffffffffff,
+                                               0xffffffffffffff,
+                                               ~std::uint64_t{0}};
+    return masks[k];
   }
   /// Number of bytes of `x` with bit `shift` set.
   static std::size_t bit_count(std::uint64_t x, unsigned shift) noexcept {

@@ -1,6 +1,7 @@
-// Differential test: seeded random operation sequences on path_map and on a model made of a
-// std::map<std::string, V> (the values) and a std::set<std::string> (every existing path; the
-// set is prefix-closed and always holds the empty path, so a path exists iff it is in the set).
+// Differential test: seeded random operation sequences on path_map and on a model (model.hpp,
+// shared with compact.test.cpp) made of a std::map<std::string, V> (the values) and a
+// std::set<std::string> (every existing path; the set is prefix-closed and always holds the empty
+// path, so a path exists iff it is in the set).
 // Every operation's result is checked against the model right away; the full contents, the
 // iteration order and the whole path structure are compared after every batch.
 //
@@ -25,6 +26,7 @@
 // leaked or destroyed twice fails there while integers would hide it.
 #include "pathmap/path_map.hpp"
 
+#include "model.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -58,253 +60,16 @@ constexpr std::uint64_t seed_offset = 0;
 constexpr std::size_t episode_share = 1;
 #endif
 using map_t = path_map<V>;
-
-bool starts_with(const std::string& s, const std::string& p) {
-  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
-}
-
-// -- the model ------------------------------------------------------------------------------------
-
-struct model {
-  std::map<std::string, V> vals;
-  std::set<std::string> exists{std::string{}};
-
-  bool path_exists(const std::string& p) const { return exists.count(p) != 0; }
-
-  const V* get(const std::string& p) const {
-    auto it = vals.find(p);
-    return it == vals.end() ? nullptr : &it->second;
-  }
-
-  void ensure(const std::string& p) {
-    for (std::size_t n = 0; n <= p.size(); ++n)
-      exists.insert(p.substr(0, n));
-  }
-
-  bool has_children(const std::string& p) const {
-    auto it = exists.upper_bound(p);
-    return it != exists.end() && starts_with(*it, p);
-  }
-
-  byte_mask child_mask(const std::string& p) const {
-    byte_mask m;
-    if (!path_exists(p))
-      return m;
-    auto it = exists.upper_bound(p);
-    while (it != exists.end() && starts_with(*it, p)) {
-      auto b = static_cast<std::uint8_t>((*it)[p.size()]);
-      m.set(b);
-      if (b == 0xff)
-        break;
-      std::string next = p;
-      next.push_back(static_cast<char>(b + 1));
-      it = exists.lower_bound(next);
-    }
-    return m;
-  }
-
-  std::size_t child_count(const std::string& p) const {
-    return static_cast<std::size_t>(child_mask(p).count());
-  }
-
-  std::size_t val_count(const std::string& p) const {
-    std::size_t n = 0;
-    for (auto it = vals.lower_bound(p); it != vals.end() && starts_with(it->first, p); ++it)
-      ++n;
-    return n;
-  }
-
-  bool is_empty() const { return vals.empty() && exists.size() == 1; }
-
-  bool is_dangling_tip(const std::string& p) const {
-    return path_exists(p) && vals.count(p) == 0 && !has_children(p);
-  }
-
-  /// Erases p and everything below it (p must not be empty).
-  void erase_subtree(const std::string& p) {
-    auto e = exists.lower_bound(p);
-    while (e != exists.end() && starts_with(*e, p))
-      e = exists.erase(e);
-    auto v = vals.lower_bound(p);
-    while (v != vals.end() && starts_with(v->first, p))
-      v = vals.erase(v);
-  }
-
-  /// Erases everything strictly below p.
-  void remove_below(const std::string& p) {
-    auto e = exists.upper_bound(p);
-    while (e != exists.end() && starts_with(*e, p))
-      e = exists.erase(e);
-    auto v = vals.upper_bound(p);
-    while (v != vals.end() && starts_with(v->first, p))
-      v = vals.erase(v);
-  }
-
-  /// Prunes a dangling tip at p up to the nearest ancestor with a value or two children, or the
-  /// map root. Returns the number of bytes removed.
-  std::size_t prune(const std::string& p) {
-    if (p.empty() || !is_dangling_tip(p))
-      return 0;
-    std::size_t l = p.size() - 1;
-    while (l > 0) {
-      std::string q = p.substr(0, l);
-      if (vals.count(q) != 0 || child_count(q) >= 2)
-        break;
-      --l;
-    }
-    erase_subtree(p.substr(0, l + 1));
-    return p.size() - l;
-  }
-
-  std::optional<V> set(const std::string& p, V v) {
-    ensure(p);
-    auto [it, inserted] = vals.try_emplace(p, v);
-    if (inserted)
-      return std::nullopt;
-    V old = it->second;
-    it->second = v;
-    return old;
-  }
-
-  std::optional<V> remove_val(const std::string& p, bool prune_after) {
-    auto it = vals.find(p);
-    if (it == vals.end())
-      return std::nullopt;
-    V old = it->second;
-    vals.erase(it);
-    if (prune_after)
-      prune(p);
-    return old;
-  }
-
-  bool create_path(const std::string& p) {
-    if (p.empty() || path_exists(p))
-      return false;
-    ensure(p);
-    return true;
-  }
-
-  /// True when remove_branches / take_map with prune would hit the case the spec leaves open.
-  bool prune_is_ambiguous(const std::string& p) const { return is_dangling_tip(p); }
-
-  bool remove_branches(const std::string& p, bool prune_after) {
-    bool removed = has_children(p) && path_exists(p);
-    remove_below(p);
-    if (prune_after)
-      prune(p);
-    return removed;
-  }
-
-  /// The subtrie at p as a map: p's value becomes the root value.
-  model subtrie(const std::string& p) const {
-    model s;
-    if (!path_exists(p))
-      return s;
-    for (auto it = exists.upper_bound(p); it != exists.end() && starts_with(*it, p); ++it)
-      s.exists.insert(it->substr(p.size()));
-    for (auto it = vals.lower_bound(p); it != vals.end() && starts_with(it->first, p); ++it)
-      s.vals.emplace(it->first.substr(p.size()), it->second);
-    return s;
-  }
-
-  void graft_map(const std::string& p, const model& s) {
-    remove_below(p);
-    if (s.exists.size() > 1) {
-      ensure(p);
-      for (const auto& e : s.exists)
-        exists.insert(p + e);
-      for (const auto& [k, v] : s.vals)
-        if (!k.empty())
-          vals[p + k] = v;
-    }
-    if (const V* rv = s.get(""))
-      set(p, *rv);
-    else
-      vals.erase(p);
-  }
-
-  std::optional<model> take_map(const std::string& p, bool prune_after) {
-    model s = subtrie(p);
-    bool nothing = s.is_empty();
-    vals.erase(p);
-    remove_below(p);
-    if (prune_after)
-      prune(p);
-    if (nothing)
-      return std::nullopt;
-    return s;
-  }
-};
-
-// -- comparison -----------------------------------------------------------------------------------
-
-/// Empty when `m` holds exactly what `md` holds (values, order and structure).
-std::string compare(map_t& m, const model& md) {
-  std::ostringstream out;
-  auto it = md.vals.begin();
-  std::size_t n = 0;
-  for (auto&& [p, v] : m) {
-    if (it == md.vals.end()) {
-      out << "extra value at " << show(p);
-      return out.str();
-    }
-    if (str(p) != it->first || v != it->second) {
-      out << "value #" << n << ": map has " << show(p) << "=" << v << ", model has "
-          << show(it->first) << "=" << it->second;
-      return out.str();
-    }
-    ++it;
-    ++n;
-  }
-  if (it != md.vals.end()) {
-    out << "map lacks the value at " << show(it->first);
-    return out.str();
-  }
-  {
-    auto z = m.read_zipper();
-    auto e = std::next(md.exists.begin()); // skip the root
-    while (z.to_next_step()) {
-      if (e == md.exists.end()) {
-        out << "map has the extra path " << show(z.path());
-        return out.str();
-      }
-      if (str(z.path()) != *e) {
-        out << "path structure: map visits " << show(z.path()) << ", model expects "
-            << show(*e);
-        return out.str();
-      }
-      ++e;
-    }
-    if (e != md.exists.end()) {
-      out << "map lacks the path " << show(*e);
-      return out.str();
-    }
-  }
-  if (m.val_count() != md.vals.size()) {
-    out << "val_count " << m.val_count() << " != " << md.vals.size();
-    return out.str();
-  }
-  if (m.is_empty() != md.is_empty()) {
-    out << "is_empty " << m.is_empty() << " != " << md.is_empty();
-    return out.str();
-  }
-  return {};
-}
+using model = map_model<V>;
 
 // -- episodes -------------------------------------------------------------------------------------
 
 enum class key_mode { small_alphabet, long_random, dense_be64 };
 
-/// Stops the current episode.
-struct episode_failed {
-  std::string what;
-  std::size_t op;
-};
-
-class episode {
+class episode : model_episode<V> {
 public:
   episode(std::uint64_t seed, key_mode mode, std::vector<std::string>* log)
-    : rng_(seed), mode_(mode), log_(log) {
+    : model_episode(seed, log, /*point_lookups=*/false), mode_(mode) {
     pool_.resize(3);
     pool_models_.resize(3);
   }
@@ -326,9 +91,6 @@ public:
 
 private:
   // -- randomness ---------------------------------------------------------------------------------
-
-  std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(rng_() % n); }
-  bool chance(int percent) { return below(100) < static_cast<std::size_t>(percent); }
 
   char random_byte() {
     switch (mode_) {
@@ -372,24 +134,14 @@ private:
   }
 
   /// A path near the existing structure of `md`, or a fresh one.
-  std::string random_path(const model& md) {
-    std::size_t r = below(10);
-    if (r < 3)
-      return random_fresh_path();
-    auto it = md.exists.lower_bound(random_fresh_path());
-    if (it == md.exists.end())
-      it = md.exists.begin();
-    std::string p = *it;
-    if (r < 6)
-      return p;
-    if (r < 8) {
-      std::size_t extra = 1 + below(mode_ == key_mode::long_random ? 12 : 3);
-      for (std::size_t i = 0; i < extra; ++i)
-        p.push_back(random_byte());
-      return p;
-    }
-    p.resize(below(p.size() + 1));
-    return p;
+  std::string random_path(const model& md) override {
+    return path_near(
+      md, [&] { return random_fresh_path(); },
+      [&](std::string& p) {
+        std::size_t extra = 1 + below(mode_ == key_mode::long_random ? 12 : 3);
+        for (std::size_t i = 0; i < extra; ++i)
+          p.push_back(random_byte());
+      });
   }
 
   /// An existing path of `md` (possibly the root).
@@ -402,46 +154,7 @@ private:
     return *it;
   }
 
-  V next_value() { return ++counter_ * 1000 + below(1000); }
-
   // -- reporting ----------------------------------------------------------------------------------
-
-  template <class... Ts>
-  void note(const Ts&... parts) {
-    if (log_ == nullptr)
-      return;
-    std::ostringstream out;
-    out << "#" << op_ << ": ";
-    (out << ... << parts);
-    log_->push_back(out.str());
-  }
-
-  [[noreturn]] void fail(const std::string& what) { throw episode_failed{what, op_}; }
-
-  template <class A, class B>
-  void expect_eq(const A& actual, const B& expected, const char* what) {
-    if (!(actual == expected)) {
-      std::ostringstream out;
-      out << what << ": got " << actual << ", expected " << expected;
-      fail(out.str());
-    }
-  }
-
-  void expect_opt(const std::optional<V>& actual, const std::optional<V>& expected,
-                  const char* what) {
-    if (actual != expected) {
-      std::ostringstream out;
-      out << what << ": got " << (actual ? std::to_string(*actual) : "none") << ", expected "
-          << (expected ? std::to_string(*expected) : "none");
-      fail(out.str());
-    }
-  }
-
-  void expect_same(map_t& m, const model& md, const char* what) {
-    std::string d = compare(m, md);
-    if (!d.empty())
-      fail(std::string(what) + ": " + d);
-  }
 
   void check_all(const char* what) {
     expect_same(map_, model_, what);
@@ -453,13 +166,8 @@ private:
 
   /// Grafts can double a map; trims the map and the pool back when they grow too large.
   void trim(map_t& m, model& md) {
-    while (md.exists.size() > max_positions) {
-      std::string p = random_existing_path(md);
-      p.resize(std::min<std::size_t>(p.size(), below(3)));
-      note("trim: remove_branches_at ", show(p));
-      bool want = md.remove_branches(p, false);
-      expect_eq(m.remove_branches_at(p, false), want, "remove_branches_at returned");
-    }
+    while (md.exists.size() > max_positions)
+      trim_at(m, md, random_existing_path(md));
   }
 
   void step() {
@@ -503,51 +211,16 @@ private:
       op_mutate_pool();
   }
 
-  void op_set(map_t& m, model& md) {
-    std::string p = random_path(md);
-    V v = next_value();
-    note("set ", show(p), " = ", v);
-    expect_opt(m.set_val_at(p, v), md.set(p, v), "set_val_at returned");
-  }
+  void op_set(map_t& m, model& md) { set_at(m, md, random_path(md)); }
 
   void op_get() {
     std::string p = random_path(model_);
-    note("get ", show(p));
-    const V* got = map_.get_val_at(p);
-    const V* want = model_.get(p);
-    if ((got == nullptr) != (want == nullptr) || (got != nullptr && *got != *want))
-      fail("get_val_at " + show(p) + " differs");
-    expect_eq(map_.contains(p), want != nullptr, "contains");
+    check_get(map_, model_, p);
+    expect_eq(map_.contains(p), model_.get(p) != nullptr, "contains");
     expect_eq(map_.path_exists_at(p), model_.path_exists(p), "path_exists_at");
   }
 
-  void op_remove(map_t& m, model& md) {
-    std::string p = random_path(md);
-    bool prune = chance(50);
-    note("remove_val_at ", show(p), " prune=", prune);
-    expect_opt(m.remove_val_at(p, prune), md.remove_val(p, prune), "remove_val_at returned");
-  }
-
-  void op_create_path() {
-    std::string p = random_path(model_);
-    note("create_path ", show(p));
-    expect_eq(map_.create_path(p), model_.create_path(p), "create_path returned");
-  }
-
-  void op_prune_path() {
-    std::string p = random_path(model_);
-    note("prune_path ", show(p));
-    std::size_t want = model_.prune(p);
-    expect_eq(map_.prune_path(p), want, "prune_path returned");
-  }
-
-  void op_remove_branches() {
-    std::string p = random_path(model_);
-    bool prune = chance(50) && !model_.prune_is_ambiguous(p);
-    note("remove_branches_at ", show(p), " prune=", prune);
-    bool want = model_.remove_branches(p, prune);
-    expect_eq(map_.remove_branches_at(p, prune), want, "remove_branches_at returned");
-  }
+  void op_remove(map_t& m, model& md) { remove_val_at(m, md, random_path(md)); }
 
   /// A write zipper at an existing root, moved to a random relative focus.
   struct wz_target {
@@ -630,16 +303,8 @@ private:
     if (taken && want)
       expect_same(*taken, *want, "taken map");
     // put it somewhere else sometimes, to keep the map populated
-    if (taken && chance(50)) {
-      std::string dst = random_path(model_);
-      note("  graft_map the taken map at ", show(dst));
-      {
-        auto wz = map_.write_zipper();
-        wz.descend_to(dst);
-        wz.graft_map(std::move(*taken));
-      }
-      model_.graft_map(dst, *want);
-    }
+    if (taken && chance(50))
+      graft_taken_map(map_, model_, random_path(model_), std::move(*taken), *want);
   }
 
   void op_make_map() {
@@ -962,51 +627,16 @@ private:
 
   static constexpr std::size_t max_positions = 1500;
 
-  std::mt19937_64 rng_;
   key_mode mode_;
-  std::vector<std::string>* log_;
-  std::size_t op_ = 0;
-  std::uint64_t counter_ = 0;
-  map_t map_;
-  model model_;
   std::vector<map_t> pool_;
   std::vector<model> pool_models_;
 };
 
-/// Runs `episodes` seeded episodes of `ops` operations each; reports the first few failures
-/// with their seed and operation log. Returns the number of operations run.
+/// Runs `episodes` seeded episodes of `ops` operations each; reports the first 5 failing seeds
+/// with their operation logs. Returns the number of operations run.
 std::size_t run_episodes(const char* name, key_mode mode, std::uint64_t base_seed,
                          std::size_t episodes, std::size_t ops) {
-  std::size_t failures = 0;
-  std::size_t total = 0;
-  for (std::size_t e = 0; e < episodes; ++e) {
-    std::uint64_t seed = base_seed + e;
-    try {
-      episode ep(seed, mode, nullptr);
-      ep.run(ops);
-      total += ops;
-    } catch (const episode_failed& f) {
-      ++failures;
-      std::vector<std::string> log;
-      try {
-        episode replay(seed, mode, &log);
-        replay.run(f.op + 1);
-      } catch (const episode_failed&) {
-      }
-      std::ostringstream msg;
-      msg << name << ": seed " << seed << " diverged at operation #" << f.op << ": " << f.what
-          << "\nlast operations:";
-      std::size_t from = log.size() > 40 ? log.size() - 40 : 0;
-      for (std::size_t i = from; i < log.size(); ++i)
-        msg << "\n  " << log[i];
-      FAIL_CHECK(msg.str());
-      if (failures >= 5) {
-        FAIL_CHECK(std::string(name) << ": stopping after 5 failing seeds");
-        break;
-      }
-    }
-  }
-  return total;
+  return pathmap_test::run_episodes<episode>(name, mode, base_seed, episodes, ops, 5, true);
 }
 
 } // namespace

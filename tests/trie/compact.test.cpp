@@ -27,7 +27,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 using pathmap::byte_mask;
@@ -1769,58 +1768,6 @@ TEST_CASE("compact: a zipper head over a compacted map with writers at disjoint 
   m.set_val_at("re", 1);
   md.set("re", 1);
   CHECK(compare(m, md) == "");
-}
-
-TEST_CASE("compact: writers on threads over one compacted map copy shared packed nodes safely") {
-  std::vector<std::string> roots;
-  map_t m;
-  std::map<std::string, u64> want;
-  for (std::size_t i = 0; i < 8000; ++i) {
-    m.set_val_at(token_key(i), token_val(i));
-    want[token_key(i)] = token_val(i);
-  }
-  m.compact();
-  map_t keep = m; // shares the arenas with m during the writes
-  for (const char* r : {"ab", "ba", "ca", "re", "ne", "st"})
-    roots.emplace_back(r);
-  {
-    auto head = m.zipper_head();
-    std::vector<pathmap::write_zipper_tracked<u64>> ws;
-    for (const auto& r : roots) {
-      auto w = head.write_zipper_at_exclusive_path(r);
-      REQUIRE(w.has_value());
-      ws.push_back(std::move(*w));
-    }
-    std::vector<std::thread> threads;
-    for (std::size_t t = 0; t < ws.size(); ++t)
-      threads.emplace_back([&w = ws[t]] {
-        // bump every value below the writer's root
-        w.reset();
-        if (u64* v = w.get_val_mut())
-          *v += 1;
-        while (w.to_next_val()) {
-          if (u64* v = w.get_val_mut())
-            *v += 1;
-        }
-      });
-    for (auto& th : threads)
-      th.join();
-  }
-  for (auto& [k, v] : want)
-    for (const auto& r : roots)
-      if (starts_with(k, r))
-        v += 1;
-  std::size_t bad = 0;
-  for (const auto& [k, v] : want)
-    if (m.get_val_at(k) == nullptr || *m.get_val_at(k) != v)
-      ++bad;
-  CHECK(bad == 0u);
-  CHECK(m.val_count() == want.size());
-  bad = 0;
-  for (std::size_t i = 0; i < 8000; ++i)
-    if (keep.get_val_at(token_key(i)) == nullptr || *keep.get_val_at(token_key(i)) != token_val(i))
-      ++bad;
-  CHECK(bad == 0u);
 }
 
 // == 7. large =====================================================================================

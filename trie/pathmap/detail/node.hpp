@@ -22,8 +22,9 @@
 ///   on its arena (`ref_owner`), and it is never unique, so every write goes through a copy
 ///   (`make_unique`).
 ///
-/// Memory layout of every node: a 12-byte `node_header`, then kind-specific data; every node
-/// allocation is at least 16 bytes (small nodes 28, `small_node::min_bytes`). The header puts
+/// Memory layout of every allocated node (and arena): a 12-byte `node_header`, then
+/// kind-specific data, at least 16 bytes in all (small nodes 28, `small_node::min_bytes`); a
+/// packed node inside an arena has only the header's first two bytes (tag, `n`). The header puts
 /// the reference count at bytes 8..12, so that a dying node can store a "next dead node" pointer
 /// in bytes 8..16 (its count and the first data bytes, which destruction does not need: sizes
 /// come from header bytes 0..8). Destruction then walks a list threaded through the dying nodes

@@ -4,7 +4,8 @@
 /// node lifetime (iterative release, copy-on-write) and the entry edits the trie algorithms use.
 ///
 /// An *entry id* names an entry inside its node: the index for small and packed nodes, the byte
-/// for dense and cell nodes. Ids stay valid until the node is edited; `insert_entry` returns the new id.
+/// for dense and cell nodes. Ids stay valid until the node is edited; `insert_entry` returns
+/// the new id.
 ///
 /// Edits take the `node_ptr` slot that owns a unique node and may replace the node in it
 /// (small nodes are rebuilt, dense nodes grow). Every edit gives the strong exception

@@ -209,11 +209,7 @@ struct small_node {
     const std::uint8_t* lens = tail_lens(h);
     if (lens[i] == 0)
       return {lens + h->n, 0}; // no tail: no need to add up the lengths before it
-    return {lens + h->n + tail_offset(lens, i), lens[i]};
-  }
-  /// Sum of `lens[0..i)`.
-  static std::size_t tail_offset(const std::uint8_t* lens, int i) noexcept {
-    return prefix_sum(lens, i);
+    return {lens + h->n + prefix_sum(lens, i), lens[i]};
   }
   static std::size_t key_len(const node_header* h, int i) noexcept { return 1 + tail_lens(h)[i]; }
   static bool has_val(const node_header* h, int i) noexcept { return (vmask(h) >> i) & 1u; }
@@ -389,7 +385,7 @@ struct small_node {
     std::memcpy(gl, ol, at);
     gl[at] = static_cast<std::uint8_t>(e.tail.size());
     std::memcpy(gl + at + 1, ol + at, n - at);
-    const std::size_t split = tail_offset(ol, at);
+    const std::size_t split = prefix_sum(ol, at);
     const std::uint8_t* ot = ol + n;
     std::uint8_t* gt = gl + n + 1;
     std::memcpy(gt, ot, split);

@@ -1817,4 +1817,62 @@ TEST_CASE("compact: 200000 keys over several arenas then half of them removed") 
   CHECK(m.val_count() == n / 2 + 1);
 }
 
+TEST_CASE("compact: lookups near the packed limits: long tails, full nodes, near-miss paths") {
+  // Groups of up to 8 keys under one stem, with tails of 1 to 63 bytes, so that a node's tails
+  // add up to anything from a few bytes to past 255 (the most a packed node holds), and keys
+  // of every length from 1 byte; then every key, every prefix of it, every one-byte extension
+  // and every one-byte change is looked up in the compacted map and in an uncompacted twin.
+  std::mt19937_64 rng(20261127);
+  map_t plain;
+  std::vector<std::string> keys;
+  for (int group = 0; group < 400; ++group) {
+    const std::string stem = std::string(1, static_cast<char>('A' + group % 26)) +
+                             std::to_string(group) + (group % 3 ? "/" : "");
+    const std::size_t entries = 1 + rng() % 8, longest = 1 + rng() % 63;
+    for (std::size_t e = 0; e < entries; ++e) {
+      std::string k = stem;
+      k.push_back(static_cast<char>('a' + e)); // a distinct first byte per entry
+      const std::size_t len = rng() % (longest + 1);
+      for (std::size_t j = 0; j < len; ++j)
+        k.push_back(static_cast<char>("xy\0z"[rng() % 4]));
+      keys.push_back(k);
+      plain.set_val_at(k, keys.size());
+      if (rng() % 4 == 0) { // a value inside the key too
+        keys.push_back(k.substr(0, stem.size() + 1 + len / 2));
+        plain.set_val_at(keys.back(), keys.size());
+      }
+    }
+  }
+  for (char c = 'a'; c <= 'h'; ++c) { // short keys: 1 to 7 bytes
+    keys.push_back(std::string(1, c));
+    for (std::size_t len = 2; len < 8; ++len)
+      keys.push_back(std::string(len, c));
+  }
+  for (std::size_t i = keys.size() - 56; i < keys.size(); ++i)
+    plain.set_val_at(keys[i], i + 1);
+  const map_t packed = compacted(plain);
+  std::size_t checked = 0, bad = 0;
+  auto check = [&](const std::string& p) {
+    const u64* a = plain.get_val_at(p);
+    const u64* b = packed.get_val_at(p);
+    ++checked;
+    if ((a == nullptr) != (b == nullptr) || (a != nullptr && *a != *b))
+      ++bad;
+  };
+  for (const std::string& k : keys) {
+    for (std::size_t len = 1; len <= k.size(); ++len)
+      check(k.substr(0, len));
+    check(k + "x");
+    check(k + std::string(9, 'x'));
+    for (std::size_t j = 0; j < k.size(); ++j) {
+      std::string changed = k;
+      changed[j] = static_cast<char>(changed[j] ^ 1);
+      check(changed);
+    }
+  }
+  CHECK(checked > 50000u);
+  CHECK(bad == 0u);
+  CHECK(diff(shape(packed), shape(plain)) == "");
+}
+
 TEST_SUITE_END();

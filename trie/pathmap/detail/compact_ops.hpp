@@ -6,8 +6,9 @@
 /// Three passes, none recursive:
 /// 1. Bottom-up, a bound on each subtrie's packed size, or "cannot pack": a subtrie packs when
 ///    every node in it is small or packed with at most `max_entries` entries, every tail is at
-///    most `max_tail` bytes and the whole fits one arena. The packable children of nodes that
-///    cannot pack are the *targets*, the largest packable subtries.
+///    most `max_tail` bytes (at most `max_tails` in a node) and the whole fits one arena. The
+///    packable children of nodes that cannot pack are the *targets*, the largest packable
+///    subtries.
 /// 2. Top-down from the root, the nodes that cannot pack are made unique (copy-on-write: a map
 ///    sharing them keeps its own) and the child slots that hold targets are collected.
 /// 3. Targets fill arenas in order, each as many as fit. An arena's layout is planned first
@@ -81,6 +82,7 @@ private:
       s.nc += ops::child(h, e) != nullptr;
       s.nv += ops::val(h, e) != nullptr;
     }
+    s.packable = s.packable && s.t <= pk::max_tails;
     return s;
   }
 

@@ -20,12 +20,12 @@
 /// every offset and the size follow from the header and the masks (destruction needs nothing
 /// else, and the dead-list link of node.hpp overwrites only `first[0..4]`).
 ///
-/// Lookups read these bytes a word at a time: `find` compares 16 first bytes at once (SSE2) and
-/// `tail` adds 8 tail lengths at once. Both may read past the arrays they scan, never past the
-/// node: `bytes` keeps every small node at least 28 bytes long (the 16 bytes from `first[0]`)
-/// and 8 bytes longer than its tail lengths. `tail` adds nothing up for an entry without a tail.
+/// Lookups read these bytes a word at a time (word_scan.hpp): `find` compares 16 first bytes at
+/// once (SSE2), `tail` adds 8 tail lengths at once, and tails are compared 8 bytes at a time.
+/// They may read past the arrays they scan, never past the node: `bytes` keeps every small node
+/// at least 28 bytes long (the 16 bytes from `first[0]`) and 8 bytes longer than its tails.
 /// Measured with callgrind on the word list: a lookup took 525 instructions with byte-by-byte
-/// loops, most of them in these two scans, and takes 455.
+/// loops, most of them in these scans, and takes 455.
 ///
 /// Why up to 32 entries: with 1M random 16-byte keys, the nodes two dense levels down hold 15
 /// entries on average (Poisson). At a limit of 16, a third of them overflowed into a dense node
@@ -55,64 +55,11 @@
 #include <memory>
 #include <type_traits>
 
-#if defined(__SSE2__)
-#  include <emmintrin.h>
-#endif
-
 #include "pathmap/detail/assert.hpp"
 #include "pathmap/detail/node.hpp"
+#include "pathmap/detail/word_scan.hpp"
 
 namespace pathmap::detail {
-
-/// Index of byte `b` among the first bytes `f[0..n)` (`n <= 32`), or -1. Compares 16 or 32
-/// bytes at once and so reads 16 or 32 bytes from `f`, whatever `n`: callers keep that much
-/// node memory after `f` (bits past `n` are dropped).
-inline int find_first_byte(const std::uint8_t* f, int n, std::uint8_t b) noexcept {
-#if defined(__SSE2__)
-  const __m128i key = _mm_set1_epi8(static_cast<char>(b));
-  const auto* v = reinterpret_cast<const __m128i*>(f);
-  std::uint64_t hits = std::uint32_t(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v), key)));
-  if (n > 16)
-    hits |= std::uint64_t(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 1), key))) << 16;
-  hits &= (std::uint64_t{1} << n) - 1;
-  return hits ? std::countr_zero(hits) : -1;
-#else
-  for (int i = 0; i < n; ++i)
-    if (f[i] == b)
-      return i;
-  return -1;
-#endif
-}
-
-inline std::uint64_t load8(const std::uint8_t* p) noexcept {
-  std::uint64_t x;
-  std::memcpy(&x, p, sizeof(x));
-  return x;
-}
-
-/// Sum of the 8 bytes of `x` (pairs into 16-bit lanes, then one multiply adds the lanes).
-inline std::size_t byte_sum(std::uint64_t x) noexcept {
-  constexpr std::uint64_t even = 0x00ff00ff00ff00ffull;
-  x = (x & even) + ((x >> 8) & even);
-  return static_cast<std::size_t>((x * 0x0001000100010001ull) >> 48);
-}
-
-/// Sum of `bytes[0..i)`. Little-endian machines add 8 bytes per step and may read up to 7
-/// bytes past `bytes[i - 1]`, which callers keep inside the node.
-inline std::size_t prefix_sum(const std::uint8_t* bytes, int i) noexcept {
-  std::size_t sum = 0;
-  if constexpr (std::endian::native == std::endian::little) {
-    int j = 0;
-    for (; j + 8 <= i; j += 8)
-      sum += byte_sum(load8(bytes + j));
-    if (j < i)
-      sum += byte_sum(load8(bytes + j) & (~std::uint64_t{0} >> (64 - 8 * (i - j))));
-  } else {
-    for (int j = 0; j < i; ++j)
-      sum += bytes[j];
-  }
-  return sum;
-}
 
 /// Describes one entry to build. `val` is copied, or moved when `move_val` is set and moving
 /// cannot throw; `child` is shared (its count is incremented).
@@ -146,8 +93,9 @@ struct small_node {
   static constexpr std::size_t bytes(std::size_t n, std::size_t nc, std::size_t nv,
                                      std::size_t t) noexcept {
     std::size_t b = values_offset(n, t, nc) + nv * sizeof(V);
-    // `tail` reads tail lengths 8 at a time: up to 7 bytes past the last one.
-    std::size_t scan_end = lens_offset(n) + n + 8;
+    // Lookups read tail lengths and tails 8 bytes at a time (word_scan.hpp): up to 8 bytes
+    // past the last tail. Only nodes with few or small values after their tails grow.
+    std::size_t scan_end = lens_offset(n) + n + t + 8;
     b = b < scan_end ? scan_end : b;
     return b < min_bytes ? min_bytes : b;
   }
@@ -207,9 +155,7 @@ struct small_node {
   /// The tail of entry `i`: its offset is the sum of the tail lengths before it.
   static path_view tail(const node_header* h, int i) noexcept {
     const std::uint8_t* lens = tail_lens(h);
-    if (lens[i] == 0)
-      return {lens + h->n, 0}; // no tail: no need to add up the lengths before it
-    return {lens + h->n + prefix_sum(lens, i), lens[i]};
+    return {lens + h->n + prefix_sum(lens, std::size_t(i), h->f2), lens[i]};
   }
   static std::size_t key_len(const node_header* h, int i) noexcept { return 1 + tail_lens(h)[i]; }
   static bool has_val(const node_header* h, int i) noexcept { return (vmask(h) >> i) & 1u; }
@@ -385,7 +331,7 @@ struct small_node {
     std::memcpy(gl, ol, at);
     gl[at] = static_cast<std::uint8_t>(e.tail.size());
     std::memcpy(gl + at + 1, ol + at, n - at);
-    const std::size_t split = prefix_sum(ol, at);
+    const std::size_t split = prefix_sum(ol, std::size_t(at), t);
     const std::uint8_t* ot = ol + n;
     std::uint8_t* gt = gl + n + 1;
     std::memcpy(gt, ot, split);

@@ -78,6 +78,7 @@ struct trie_ops {
     using dn = dense_node<V>;
     const std::uint8_t* k = p.data();
     std::size_t i = 0, n = p.size();
+    const path_words words(p);
     while (h) {
       std::uint8_t b = k[i];
       if (h->tag == node_tag::dense) {
@@ -109,7 +110,7 @@ struct trie_ops {
         if (next)
           __builtin_prefetch(next);
         path_view t = sn::tail(h, e);
-        if (!tail_matches(t, k, i, n))
+        if (!words.continues_with(i + 1, t.data(), t.size()))
           return nullptr;
         i += t.size() + 1;
         if (i == n)
@@ -123,9 +124,8 @@ struct trie_ops {
         if (e < 0)
           return nullptr;
         const typename pk::step_ref r = pk::step(h, e);
-        if (r.child)
-          __builtin_prefetch(r.child);
-        if (!tail_matches(r.tail, k, i, n))
+        __builtin_prefetch(r.child); // null when there is none: prefetches never fault
+        if (!words.continues_with(i + 1, r.tail.data(), r.tail.size()))
           return nullptr;
         i += r.tail.size() + 1;
         if (i == n)
@@ -140,17 +140,6 @@ struct trie_ops {
       h = ops::child(h, b);
     }
     return nullptr;
-  }
-
-  /// Whether the path `k[0..n)` continues after byte `i` with the whole key tail `t`.
-  static bool tail_matches(path_view t, const std::uint8_t* k, std::size_t i,
-                           std::size_t n) noexcept {
-    if (t.size() > n - i - 1)
-      return false; // the path ends inside the key: no value there
-    for (std::size_t j = 0; j < t.size(); ++j)
-      if (t[j] != k[i + 1 + j])
-        return false;
-    return true;
   }
 
   static const V* value_at(const position& pos) noexcept {

@@ -7,9 +7,11 @@
 /// masked popcount instead of four: a word-list lookup, which passes two dense nodes, went from
 /// 496 to 432 instructions with cachegrind):
 ///
-///     [byte_mask exists] [byte_mask vals] [byte_mask kids]
+///     [byte_mask kids] [byte_mask exists] [byte_mask vals]
 ///     [node_ptr children[cap_c]] [V values[cap_v]]
 ///
+/// The child mask comes first, next to the header and `kid_prefix`: a lookup passing a dense
+/// node reads these and one child pointer.
 /// `exists` holds every entry byte (an entry with neither value nor child is a dangling path
 /// end); `vals` and `kids` say which entries have a value and a child. Children and values are
 /// packed in byte order, so byte `b`'s value is `values[vals.rank(b)]`: a full last-level node
@@ -52,13 +54,13 @@ struct dense_node {
   static char* base(const node_header* h) noexcept {
     return reinterpret_cast<char*>(const_cast<node_header*>(h));
   }
-  static byte_mask& exists(const node_header* h) noexcept {
+  static byte_mask& kids(const node_header* h) noexcept {
     return *reinterpret_cast<byte_mask*>(base(h) + off0);
   }
-  static byte_mask& vals(const node_header* h) noexcept {
+  static byte_mask& exists(const node_header* h) noexcept {
     return *reinterpret_cast<byte_mask*>(base(h) + off0 + sizeof(byte_mask));
   }
-  static byte_mask& kids(const node_header* h) noexcept {
+  static byte_mask& vals(const node_header* h) noexcept {
     return *reinterpret_cast<byte_mask*>(base(h) + off0 + 2 * sizeof(byte_mask));
   }
   static node_ptr<V>* children(const node_header* h) noexcept {

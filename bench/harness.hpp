@@ -21,6 +21,8 @@
 /// - `copy`: copy construction of the whole structure; reports `ns_per_copy`.
 /// - `copy_write`: for structures with O(1) copy, a copy followed by one overwrite of an
 ///   existing key (the copy-on-write cost on one path).
+/// - `lookup_rounds` (`bm_lookup_rounds`): the shuffled lookups of several structures at once,
+///   in alternating rounds, for ratios that hold on a machine whose speed drifts.
 ///
 /// Every phase reports `ns_per_key` (or `ns_per_copy`) as an explicit counter averaged over the
 /// benchmark's iterations; with `--reps=N` (default 5) each runs N times and only the mean,
@@ -56,6 +58,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -579,6 +582,75 @@ void bm_copy_write(benchmark::State& state, const workload* w) {
   state.SetItemsProcessed(static_cast<std::int64_t>(batch * state.iterations()));
 }
 
+// -- alternating rounds ---------------------------------------------------------------------------
+
+/// One structure of a `bm_lookup_rounds` run: built once, then timed for one pass of shuffled
+/// lookups per round.
+struct round_entry {
+  std::string name;
+  std::unique_ptr<held_base> owner;
+  std::function<double()> pass; ///< CPU ns per key of one pass, or -1 when a lookup failed
+  std::vector<double> ns_per_key;
+};
+
+/// Builds `S` from `w` (with `finish()`) for `bm_lookup_rounds`.
+template <class S>
+round_entry make_round_entry(const workload& w) {
+  auto h = std::make_unique<held<S>>();
+  build(h->s, w.keys);
+  const S* s = &h->s;
+  const key_set* ks = &w.shuffled;
+  round_entry e{std::string(S::name), std::move(h), {}, {}};
+  e.pass = [s, ks] {
+    const std::size_t n = std::min(ks->size(), max_lookups), passes = passes_for(n);
+    std::uint64_t sum = 0, expect = 0, missing = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      expect += ks->value(i);
+    stopwatch sw;
+    sw.start();
+    for (std::size_t p = 0; p < passes; ++p)
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t* v = s->find(*ks, i);
+        if (v != nullptr) [[likely]]
+          sum += *v;
+        else
+          ++missing;
+      }
+    sw.stop();
+    keep(sum);
+    if (missing != 0 || sum != expect * passes)
+      return -1.0;
+    return sw.last() * 1e9 / (double(n) * double(passes));
+  };
+  return e;
+}
+
+/// Shuffled lookups of several structures in alternating rounds: each round runs one pass of
+/// every structure, starting with a different one each round, and a structure's result is the
+/// median of its passes (counter `<name>`, CPU ns per key). Why: the separate
+/// `lookup_shuffled` benchmarks of two structures run minutes apart, and on a shared host the
+/// speed of the machine drifts by 30% in that time; here every structure sees the same stretch
+/// of it, so their ratios hold even when the absolute numbers do not.
+inline void bm_lookup_rounds(benchmark::State& state, std::vector<round_entry>& entries,
+                             int rounds) {
+  for (auto _ : state) {
+    for (int r = 0; r < rounds; ++r)
+      for (std::size_t j = 0; j < entries.size(); ++j) {
+        round_entry& e = entries[(j + std::size_t(r)) % entries.size()];
+        const double ns = e.pass();
+        if (ns < 0) {
+          state.SkipWithError(("lookup_rounds: " + e.name + " missed a key").c_str());
+          return;
+        }
+        e.ns_per_key.push_back(ns);
+      }
+  }
+  for (round_entry& e : entries) {
+    std::sort(e.ns_per_key.begin(), e.ns_per_key.end());
+    state.counters[e.name] = e.ns_per_key[e.ns_per_key.size() / 2];
+  }
+}
+
 // -- registration ---------------------------------------------------------------------------------
 
 /// Run options, from the command line (see `parse_options`).
@@ -586,6 +658,7 @@ struct options {
   int reps = 5;       ///< repetitions of every benchmark on workloads below 10M keys
   int large_reps = 3; ///< repetitions on 10M-key workloads
   bool large = true;  ///< register the 10M-key workloads at all
+  int rounds = 15;    ///< rounds of `bm_lookup_rounds`
 };
 
 inline options& opts() {
@@ -594,7 +667,7 @@ inline options& opts() {
 }
 
 /// Takes this harness's flags out of `argv` (the rest goes to Google Benchmark):
-/// `--reps=N`, `--large_reps=N`, `--no_large`.
+/// `--reps=N`, `--large_reps=N`, `--no_large`, `--rounds=N`.
 inline void parse_options(int& argc, char** argv) {
   int out = 1;
   for (int i = 1; i < argc; ++i) {
@@ -605,9 +678,12 @@ inline void parse_options(int& argc, char** argv) {
       opts().large_reps = std::max(1, std::atoi(argv[i] + 13));
     else if (a == "--no_large")
       opts().large = false;
+    else if (a.starts_with("--rounds="))
+      opts().rounds = std::max(1, std::atoi(argv[i] + 9));
     else if (a == "--help" || a == "-h") {
       std::printf("harness flags: --reps=N (default 5), --large_reps=N (10M-key workloads, "
-                  "default 3), --no_large (skip 10M-key workloads)\n");
+                  "default 3), --no_large (skip 10M-key workloads), --rounds=N (rounds of "
+                  "lookup_rounds, default 15)\n");
       argv[out++] = argv[i];
     } else
       argv[out++] = argv[i];

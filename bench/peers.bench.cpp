@@ -273,6 +273,35 @@ void register_workload(const std::string& workload) {
 #endif
 }
 
+/// `peers/<workload>/lookup_rounds`: path_map, path_map_compact and the byte-key peers looked
+/// up in alternating rounds (`bm_lookup_rounds`), for the word list and the random keys.
+void register_rounds(const std::string& workload) {
+  if (pb::get_workload(workload) == nullptr) {
+    pb::tell_unavailable("peers", workload);
+    return;
+  }
+  benchmark::RegisterBenchmark(("peers/" + workload + "/lookup_rounds").c_str(),
+                               [workload](benchmark::State& st) {
+                                 const pb::workload& w = *pb::get_workload(workload);
+                                 pb::cache().clear();
+                                 std::vector<pb::round_entry> es;
+                                 es.push_back(pb::make_round_entry<pb::path_map_adapter>(w));
+                                 es.push_back(
+                                   pb::make_round_entry<pb::path_map_compact_adapter>(w));
+#if defined(PATHMAP_BENCH_HAVE_JUDY)
+                                 if (w.keys.nul_free())
+                                   es.push_back(pb::make_round_entry<pb::judysl_adapter>(w));
+                                 es.push_back(pb::make_round_entry<pb::judyhs_adapter>(w));
+#endif
+#if defined(PATHMAP_BENCH_HAVE_HAT_TRIE)
+                                 es.push_back(pb::make_round_entry<pb::hat_trie_adapter>(w));
+#endif
+                                 pb::bm_lookup_rounds(st, es, pb::opts().rounds);
+                               })
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+}
+
 void tell_missing_peers() {
 #if !defined(PATHMAP_BENCH_HAVE_ABSL)
   std::fprintf(stderr, "peers: built without Abseil: absl_btree, absl_flat_hash skipped\n");
@@ -292,5 +321,7 @@ int main(int argc, char** argv) {
     tell_missing_peers();
     for (const char* w : {"dense_1M", "random16_1M", "words", "dense_10M"})
       register_workload(w);
+    for (const char* w : {"words", "random16_1M"})
+      register_rounds(w);
   });
 }

@@ -26,15 +26,16 @@
 ///     (pad to alignof(V) when nv > 0) [V values[nv]] (pad to 4)
 ///
 /// `len[i]` packs entry `i`'s tail length (bits 0..5, so tails are at most `max_tail` bytes,
-/// and at most `max_tails` in a node; subtries with longer keys stay unpacked), whether it has a value (bit 6) and whether it has
-/// a child (bit 7). Ranks and offsets are sums over these bytes, which `sums_at` reads as one
-/// 64-bit word: packed nodes hold at most 8 entries. Wider nodes (a few hundred near the top of
-/// a word list, which every lookup passes) stay small nodes, whose header masks find a child
-/// faster: packing them too saved another byte per word but took a word lookup from 637 to 918
-/// instructions (cachegrind), summing their length bytes word by word. The child offsets come
-/// first, at a fixed place, so that the next node's address is known
-/// before the tail is compared. A child is another node of the same arena: arenas never point
-/// outside themselves, so the destruction of an arena destroys values and nothing else.
+/// and at most `max_tails` in a node; subtries with longer keys stay unpacked), whether it has
+/// a value (bit 6) and whether it has a child (bit 7). Ranks and offsets are sums over these
+/// bytes, which `sums_at` reads as one 64-bit word: packed nodes hold at most 8 entries. Wider
+/// nodes (a few hundred near the top of a word list, which every lookup passes) stay small
+/// nodes, whose header masks find a child faster: packing them too saved another byte per word
+/// but took a word lookup from 637 to 918 instructions (cachegrind), summing their length bytes
+/// word by word (and with SSE2 sums, 2026-11-27: 4% slower). The child offsets come first, at a
+/// fixed place, so that the next node's address is known before the tail is compared. A child
+/// is another node of the same arena: arenas never point outside themselves, so the destruction
+/// of an arena destroys values and nothing else.
 ///
 /// A packed node has no reference count: `node_ptr` counts references on its arena
 /// (`ref_owner` in node.hpp), an arena lives while any of its nodes is referenced, and a packed

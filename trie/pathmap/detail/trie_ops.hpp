@@ -103,9 +103,8 @@ struct trie_ops {
         int e = sn::find(h, b);
         if (e < 0)
           return nullptr;
-        // The child's cache line starts loading now, while the tail is compared (the
-        // compare's data-dependent branches would otherwise hold the load back until they
-        // resolve).
+        // The child's cache line starts loading now, while the tail is compared (the branch
+        // on the compare's result would otherwise hold the load back until it resolves).
         const node_header* next = sn::child(h, e);
         if (next)
           __builtin_prefetch(next);

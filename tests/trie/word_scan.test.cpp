@@ -49,7 +49,8 @@ TEST_CASE("prefix_sum agrees with a byte loop below and above a total of 256") {
   std::mt19937_64 rng(7);
   for (int round = 0; round < 2000; ++round) {
     const std::size_t n = rng() % 33, big = round % 2;
-    std::vector<std::uint8_t> bytes(n + 8, 0xee); // 8 readable bytes after the array
+    // What nodes keep readable: 8 bytes after the array and 16 from its start.
+    std::vector<std::uint8_t> bytes(n + 8 < 16 ? 16 : n + 8, 0xee);
     std::size_t total = 0;
     for (std::size_t i = 0; i < n; ++i) {
       bytes[i] = static_cast<std::uint8_t>(big ? rng() % 256 : rng() % (256 / (n + 1) + 1));

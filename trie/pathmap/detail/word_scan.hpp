@@ -89,19 +89,22 @@ inline std::size_t small_byte_sum(std::uint64_t x) noexcept {
   return static_cast<std::size_t>((x * 0x0101010101010101ull) >> 56);
 }
 
-/// Sum of `bytes[0..i)`, 8 bytes per step: reads up to 8 bytes from `bytes + 8 * (i / 8)`,
-/// which callers keep inside the node. `total` bounds the sum (a node's total tail length):
-/// below 256 the words are added lane by lane, without carries, and summed once. Below 8 bytes
-/// it does not branch (entry `0` of a node is as frequent as any other, and a branch on it
-/// mispredicts).
+/// Sum of `bytes[0..i)`, 8 bytes per step. `total` bounds the sum (a node's total tail
+/// length): below 256 the words are added lane by lane, without carries, and summed once, and
+/// the first 16 bytes are read as two masked words whatever `i` (a loop or a branch on `i`
+/// mispredicts: entry 0 of a node is as frequent as entry 9; 0.36 times per word lookup), so
+/// 16 bytes from `bytes` must be readable. Otherwise it reads up to 8 bytes from
+/// `bytes + 8 * (i / 8)`. Callers keep both inside the node.
 inline std::size_t prefix_sum(const std::uint8_t* bytes, std::size_t i,
                               std::size_t total) noexcept {
   std::size_t j = 0;
   if (total < 256) [[likely]] {
-    std::uint64_t lanes = 0;
-    for (; j + 8 <= i; j += 8)
-      lanes += load8(bytes + j);
-    return small_byte_sum(lanes + (load_le8(bytes + j) & low_bytes(i - j)));
+    const std::size_t lo = i < 8 ? i : 8, rest = i - lo, hi = rest < 8 ? rest : 8;
+    std::uint64_t lanes =
+      (load_le8(bytes) & low_bytes(lo)) + (load_le8(bytes + 8) & low_bytes(hi));
+    for (j = 16; j < i; j += 8)
+      lanes += load_le8(bytes + j) & low_bytes(i - j < 8 ? i - j : 8);
+    return small_byte_sum(lanes);
   }
   std::size_t sum = 0;
   for (; j + 8 <= i; j += 8)

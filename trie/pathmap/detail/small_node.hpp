@@ -160,7 +160,8 @@ struct small_node {
     const std::uint8_t* lens = tail_lens(h);
     return {lens + h->n + prefix_sum(lens, std::size_t(i), h->f2), lens[i]};
   }
-  static std::size_t key_len(const node_header* h, int i) noexcept { return 1 + tail_lens(h)[i]; }
+  static std::size_t tail_len(const node_header* h, int i) noexcept { return tail_lens(h)[i]; }
+  static std::size_t key_len(const node_header* h, int i) noexcept { return 1 + tail_len(h, i); }
   static bool has_val(const node_header* h, int i) noexcept { return (vmask(h) >> i) & 1u; }
   static bool has_child(const node_header* h, int i) noexcept { return (cmask(h) >> i) & 1u; }
   static V* val(const node_header* h, int i) noexcept {

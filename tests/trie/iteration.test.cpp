@@ -471,6 +471,104 @@ TEST_CASE("iteration over dense be64 keys matches numeric order") {
   CHECK(seen == ks);
 }
 
+TEST_CASE("to_next_val resumes right after the focus moves away and back, or the map changes") {
+  // to_next_get_val keeps the entry where it stopped for its next call (zipper_core.hpp); a
+  // focus that wandered off in between, or a write, must not make it skip or repeat a value.
+  std::mt19937_64 rng(99);
+  path_map<int> m;
+  std::map<std::string, int> model;
+  for (int i = 0; i < 3000; ++i) {
+    std::string k;
+    auto len = 1 + rng() % 9;
+    for (std::size_t j = 0; j < len; ++j)
+      k.push_back(static_cast<char>("abcs'"[rng() % 5]));
+    m.set_val_at(k, i);
+    model[k] = i;
+  }
+  std::vector<std::string> expected;
+  for (const auto& [k, v] : model)
+    expected.push_back(show(k) + "=" + std::to_string(v));
+  for (bool packed : {false, true}) {
+    CAPTURE(packed);
+    path_map<int> c = m;
+    if (packed)
+      c.compact();
+    std::vector<std::string> seen;
+    auto z = c.read_zipper();
+    std::size_t step = 0;
+    while (z.to_next_val()) {
+      seen.push_back(show(z.path()) + "=" + std::to_string(*z.val()));
+      const std::string here = str(z.path());
+      switch (step++ % 4) {
+      case 0: // up a byte and back down
+        z.ascend(1);
+        z.descend_to(path_view(here).subview(here.size() - 1));
+        break;
+      case 1: // to the root and back
+        z.reset();
+        z.descend_to(path_view(here));
+        break;
+      case 2: // somewhere that does not exist, then back
+        z.descend_to(path_view(std::string("\xff\xfe")));
+        z.ascend(2);
+        break;
+      default:
+        break;
+      }
+      REQUIRE(str(z.path()) == here);
+    }
+    CHECK(seen == expected);
+  }
+  // A write zipper that rewrites each value it passes and adds a key after the focus.
+  path_map<int> w = m;
+  w.compact();
+  auto model_w = model;
+  {
+    auto z = w.write_zipper();
+    int added = 0;
+    while (z.to_next_val()) {
+      const std::string here = str(z.path());
+      z.set_val(*z.val() + 100000);
+      model_w[here] += 100000;
+      if (added < 50 && here.size() < 8) {
+        const std::string next = here + "z";
+        if (!model_w.count(next)) {
+          z.descend_to(path_view(std::string("z")));
+          z.set_val(-1);
+          z.ascend(1);
+          model_w[next] = -1; // after the focus: the zipper visits and rewrites it later
+          ++added;
+        }
+      }
+    }
+  }
+  std::vector<std::pair<std::string, int>> got, want(model_w.begin(), model_w.end());
+  for (auto&& [p, v] : w)
+    got.emplace_back(str(p), v);
+  CHECK(got == want);
+}
+
+TEST_CASE("to_next_val from inside the key of the value it returned last finds that value again") {
+  path_map<int> m;
+  m.set_val_at("abcd", 1);
+  m.set_val_at("x", 2);
+  for (bool packed : {false, true}) {
+    CAPTURE(packed);
+    path_map<int> c = m;
+    if (packed)
+      c.compact();
+    auto z = c.read_zipper();
+    REQUIRE(z.to_next_val());
+    CHECK(str(z.path()) == "abcd");
+    z.ascend(2); // "ab": inside the same key
+    REQUIRE(z.to_next_val());
+    CHECK(str(z.path()) == "abcd");
+    REQUIRE(z.to_next_val());
+    CHECK(str(z.path()) == "x");
+    CHECK_FALSE(z.to_next_val());
+  }
+}
+
 // -- shared subtries ------------------------------------------------------------------------------
 
 TEST_CASE("a subtrie grafted twice is iterated and counted at both places") {

@@ -108,6 +108,16 @@ void node_free(void* p, std::size_t bytes) noexcept {
     ::operator delete(p, bytes);
 }
 
+/// What ordered iteration needs of one entry: its key bytes after the first, its child and its
+/// value (null when absent). Each node kind finds all three at once (`entry`), sharing the
+/// rank and offset sums that separate `tail`, `child` and `val` calls would each redo.
+template <class V>
+struct entry_ref {
+  path_view tail;
+  node_header* child;
+  V* val;
+};
+
 inline bool is_packed(const node_header* h) noexcept {
   return std::uint8_t(h->tag) >= std::uint8_t(node_tag::packed);
 }

@@ -88,6 +88,13 @@ struct node_ops {
     ptr* c = child_slot(h, e);
     return c ? c->get() : nullptr;
   }
+  static entry_ref<V> entry(const node_header* h, int e) noexcept {
+    if (small(h))
+      return sn::entry(h, e);
+    if (packed(h))
+      return pk::entry(h, e);
+    return {path_view{}, child(h, e), val(h, e)};
+  }
   static byte_mask root_mask(const node_header* h) noexcept {
     if (!indexed(h))
       return byte_entries(h);

@@ -187,6 +187,13 @@ struct packed_node {
     return values(h, s) + s.vals_before;
   }
   static node_header* child(const node_header* h, int i) noexcept { return step(h, i).child; }
+  static entry_ref<V> entry(const node_header* h, int i) noexcept {
+    const std::uint8_t len = lens(h)[i];
+    const sums s = sums_at(h, i);
+    return {path_view{tails(h, s) + s.tail_before, std::size_t(len & len_bits)},
+            (len >> child_shift) & 1u ? kid(h, s.kids_before) : nullptr,
+            (len >> val_shift) & 1u ? values(h, s) + s.vals_before : nullptr};
+  }
 
   /// The node as a small node (values copied, children shared): the copy a write makes.
   static node_header* to_small(const node_header* h) {

@@ -181,6 +181,12 @@ struct small_node {
     node_ptr<V>* c = child_slot(h, i);
     return c ? c->get() : nullptr;
   }
+  static entry_ref<V> entry(const node_header* h, int i) noexcept {
+    const std::uint32_t below = (1u << i) - 1, vm = vmask(h), cm = cmask(h);
+    node_ptr<V>* c = (cm >> i) & 1u ? children(h) + popcount64(cm & below) : nullptr;
+    return {tail(h, i), c ? c->get() : nullptr,
+            (vm >> i) & 1u ? values(h) + popcount64(vm & below) : nullptr};
+  }
   /// Describes every entry for `build` in one pass (`es` has room for `n` entries).
   static void describe_all(const node_header* h, entry_src<V>* es, bool move_val) noexcept {
     const std::uint8_t* f = firsts(h);

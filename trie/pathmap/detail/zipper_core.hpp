@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "pathmap/detail/path_buffer.hpp"
 #include "pathmap/detail/trie_ops.hpp"
 
 namespace pathmap::detail {
@@ -53,13 +54,12 @@ public:
     origin_missing_ = origin_missing;
     origin_ = origin;
     origin_val_ = origin_val;
-    // Buffers of whole cache lines (jemalloc's 64- and 256-byte size classes are line-aligned):
-    // zippers made on one thread and moved to others must not share a line with another
-    // zipper's buffers, which their owners write at every step.
-    path_.reserve(std::max<std::size_t>(64, above.size() + root.size()));
+    // The frame stack takes a whole 256-byte size class (line-aligned in jemalloc), for the
+    // reason path_buffer.hpp gives for paths.
     stack_.reserve(256 / sizeof(frame));
-    path_.assign(above.begin(), above.end());
-    path_.insert(path_.end(), root.begin(), root.end());
+    path_.truncate(0);
+    path_.append(above);
+    path_.append(root);
     ext_ = above.size();
     root_len_ = path_.size();
     rebuild();
@@ -75,13 +75,14 @@ public:
   /// Path-only moves for an owner whose frames are stale (it calls `reorigin` before the next
   /// query): append bytes, or cut the path to origin-relative length `len` (never above the
   /// root).
-  void lazy_append(path_view k) { path_.insert(path_.end(), k.begin(), k.end()); }
-  void lazy_truncate(std::size_t len) { path_.resize(std::max(len, root_len_)); }
+  void lazy_append(path_view k) { path_.append(k); }
+  void lazy_truncate(std::size_t len) { path_.truncate(std::max(len, root_len_)); }
   /// Walks the last `n` path bytes, which were appended with `lazy_append` to a path whose
   /// frames were right.
   void catch_up(std::size_t n) {
-    std::vector<std::uint8_t> tail(path_.end() - static_cast<std::ptrdiff_t>(n), path_.end());
-    path_.resize(path_.size() - n);
+    const std::size_t keep = path_.size() - n;
+    std::vector<std::uint8_t> tail(path_.data() + keep, path_.data() + path_.size());
+    path_.truncate(keep);
     descend_to(path_view{tail.data(), tail.size()});
   }
 
@@ -193,7 +194,7 @@ public:
     std::size_t i = 0;
     while (i < k.size()) {
       if (missing_) {
-        path_.insert(path_.end(), k.begin() + i, k.end());
+        path_.append(k.subview(i));
         missing_ += k.size() - i;
         return;
       }
@@ -207,7 +208,7 @@ public:
           std::size_t l = 0;
           while (l < n && t[f.off - 1 + l] == k[i + l])
             ++l;
-          path_.insert(path_.end(), k.begin() + i, k.begin() + i + l);
+          path_.append(k.subview(i, l));
           f.off += l;
           i += l;
           if (l < n) {
@@ -250,29 +251,32 @@ public:
     return i;
   }
 
-  /// Descends to the first child, jumping to the end of its key. False at a leaf.
-  bool descend_first_jump() {
+  /// Descends to the first child, jumping to the end of its key. False at a leaf. When it
+  /// moves, `*at` (if given) is the entry whose key end is the new focus.
+  bool descend_first_jump(entry_ref<V>* at = nullptr) {
     if (missing_)
       return false;
     frame& f = stack_.back();
     if (f.e < 0) {
       if (!f.h || ops::count(f.h) == 0)
         return false;
-      enter(f, ops::first_entry(f.h), true);
+      enter_jump(f, ops::first_entry(f.h), at);
       return true;
     }
     std::size_t kl = ops::key_len(f.h, f.e);
     if (f.off < kl) {
-      path_view t = ops::tail(f.h, f.e);
-      path_.insert(path_.end(), t.begin() + (f.off - 1), t.end());
+      const entry_ref<V> r = ops::entry(f.h, f.e);
+      path_.append_node_bytes(r.tail.subview(f.off - 1));
       f.off = kl;
+      if (at)
+        *at = r;
       return true;
     }
     const node_header* c = ops::child(f.h, f.e);
     if (!c)
       return false;
     stack_.push_back({c, -1, 0, f.depth + kl});
-    enter(stack_.back(), ops::first_entry(c), true);
+    enter_jump(stack_.back(), ops::first_entry(c), at);
     return true;
   }
 
@@ -299,7 +303,7 @@ public:
         run = std::min(ops::key_len(f.h, f.e) - f.off, max_bytes);
       if (run > 1) {
         path_view t = ops::tail(f.h, f.e);
-        path_.insert(path_.end(), t.begin() + (f.off - 1), t.begin() + (f.off - 1 + run));
+        path_.append_node_bytes(t.subview(f.off - 1, run));
         f.off += run;
       } else {
         descend_byte(std::uint8_t(child_mask().first()));
@@ -343,14 +347,14 @@ public:
     std::size_t m = std::min(drop, missing_);
     missing_ -= m;
     drop -= m;
-    path_.resize(path_.size() - m);
+    path_.truncate(path_.size() - m);
     while (drop > 0) {
       frame& f = stack_.back();
       if (f.e >= 0 && f.off > 1) {
         std::size_t s = std::min(drop, f.off - 1);
         f.off -= s;
         drop -= s;
-        path_.resize(path_.size() - s);
+        path_.truncate(path_.size() - s);
         continue;
       }
       path_.pop_back();
@@ -388,9 +392,9 @@ public:
   }
 
   /// Moves to the next position in depth-first order after the focus's subtree: up until a
-  /// sibling exists, then to it (to the end of its key when `jump`). False at the end, with
-  /// the focus back at the root.
-  bool next_after_subtree(bool jump) {
+  /// sibling exists, then to it (to the end of its key when `jump`, and then `*at`, if given,
+  /// is that entry). False at the end, with the focus back at the root.
+  bool next_after_subtree(bool jump, entry_ref<V>* at = nullptr) {
     if (root_missing()) {
       reset();
       return false;
@@ -407,9 +411,12 @@ public:
         return false;
       }
       int e = ops::next_entry(f.h, f.e);
-      path_.resize(f.depth);
+      path_.truncate(f.depth);
       if (e >= 0) {
-        enter(f, e, jump);
+        if (jump)
+          enter_jump(f, e, at);
+        else
+          enter(f, e);
         return true;
       }
       if (stack_.size() > 1) {
@@ -431,11 +438,29 @@ public:
       return skip_missing() ? val() : nullptr;
     if (const V* v = next_dense_leaf())
       return v;
-    for (;;) {
-      if (!descend_first_jump() && !next_after_subtree(true))
+    // Every step ends at the end of an entry's key, and the entry's value and child come with
+    // the step (`enter_jump`), so that no step asks the node for them again; the entry of the
+    // value returned last is kept (`last_`) for the first step of the next call.
+    entry_ref<V> at;
+    const frame& top = stack_.back();
+    if (top.h == last_h_ && top.e == last_e_ && top.off == last_.tail.size() + 1) {
+      at = last_;
+    } else {
+      if (!descend_first_jump(&at) && !next_after_subtree(true, &at))
         return nullptr;
-      if (const V* v = val())
-        return v;
+      if (at.val)
+        return keep_last(at);
+    }
+    for (;;) {
+      if (at.child) {
+        const frame& f = stack_.back();
+        stack_.push_back({at.child, -1, 0, f.depth + f.off});
+        enter_jump(stack_.back(), ops::first_entry(at.child), &at);
+      } else if (!next_after_subtree(true, &at)) {
+        return nullptr;
+      }
+      if (at.val)
+        return keep_last(at);
     }
   }
 
@@ -512,30 +537,44 @@ public:
   }
 
 private:
+  /// Remembers `at`, the entry at whose key end `to_next_get_val` stops, and returns its value.
+  const V* keep_last(const entry_ref<V>& at) noexcept {
+    last_h_ = stack_.back().h;
+    last_e_ = stack_.back().e;
+    last_ = at;
+    return at.val;
+  }
+
   /// Recomputes the frames for `path_` from the origin.
   void rebuild() {
     dense_cursor_h_ = nullptr;
+    last_h_ = nullptr;
     stack_.clear();
     stack_.push_back({origin_, -1, 0, ext_});
     // A missing origin counts as one missing byte above everything walked, so that the root
     // and every position below it report "does not exist".
     missing_ = origin_missing_ ? 1 : 0;
-    std::vector<std::uint8_t> p(path_.begin() + ext_, path_.end());
-    path_.resize(ext_);
+    std::vector<std::uint8_t> p(path_.data() + ext_, path_.data() + path_.size());
+    path_.truncate(ext_);
     descend_to(path_view{p.data(), p.size()});
   }
 
-  /// Makes `f` (at a node root) point into entry `e` after its first byte, or at its end.
-  void enter(frame& f, int e, bool jump) {
+  /// Makes `f` (at a node root) point into entry `e` after its first byte.
+  void enter(frame& f, int e) {
     f.e = e;
     path_.push_back(ops::first_byte(f.h, e));
-    if (jump) {
-      path_view t = ops::tail(f.h, e);
-      path_.insert(path_.end(), t.begin(), t.end());
-      f.off = t.size() + 1;
-    } else {
-      f.off = 1;
-    }
+    f.off = 1;
+  }
+  /// Makes `f` (at a node root) point at the end of entry `e`'s key; `*at` (if given) is the
+  /// entry.
+  void enter_jump(frame& f, int e, entry_ref<V>* at = nullptr) {
+    f.e = e;
+    const entry_ref<V> r = ops::entry(f.h, e);
+    path_.push_back(ops::first_byte(f.h, e));
+    path_.append_node_bytes(r.tail);
+    f.off = r.tail.size() + 1;
+    if (at)
+      *at = r;
   }
 
   /// The frame part of going up one byte (the path byte is already gone).
@@ -573,10 +612,10 @@ private:
       int e = n ? ops::entry_after(n, m) : -1;
       if (e >= 0) {
         if (f.e < 0) {
-          enter(f, e, true);
+          enter_jump(f, e);
         } else {
           stack_.push_back({n, -1, 0, f.depth + ops::key_len(f.h, f.e)});
-          enter(stack_.back(), e, true);
+          enter_jump(stack_.back(), e);
         }
         found = true;
       }
@@ -588,7 +627,7 @@ private:
 
   const node_header* origin_ = nullptr;
   const V* origin_val_ = nullptr;
-  std::vector<std::uint8_t> path_;
+  path_buffer path_;
   std::size_t ext_ = 0;
   std::size_t root_len_ = 0;
   std::vector<frame> stack_{frame{nullptr, -1, 0, 0}};
@@ -600,6 +639,12 @@ private:
   const node_header* dense_cursor_h_ = nullptr;
   int dense_cursor_e_ = -1;
   const V* dense_cursor_ = nullptr;
+  // The entry (of node `last_h_`) where `to_next_get_val` returned last; cleared like the
+  // dense cursor. An entry's tail, child and value depend on the node and the entry alone, so
+  // a focus that moved away and came back to it finds them still right.
+  const node_header* last_h_ = nullptr;
+  int last_e_ = -1;
+  entry_ref<V> last_{};
 };
 
 } // namespace pathmap::detail

@@ -181,11 +181,17 @@ struct small_node {
     node_ptr<V>* c = child_slot(h, i);
     return c ? c->get() : nullptr;
   }
+  /// Entry `i`'s tail, child and value, with the node's offsets computed once for all three.
   static entry_ref<V> entry(const node_header* h, int i) noexcept {
+    const std::size_t n = h->n, co = children_offset(n, h->f2);
     const std::uint32_t below = (1u << i) - 1, vm = vmask(h), cm = cmask(h);
-    node_ptr<V>* c = (cm >> i) & 1u ? children(h) + popcount64(cm & below) : nullptr;
-    return {tail(h, i), c ? c->get() : nullptr,
-            (vm >> i) & 1u ? values(h) + popcount64(vm & below) : nullptr};
+    const std::uint8_t* lens = tail_lens(h);
+    auto* cs = reinterpret_cast<node_ptr<V>*>(base(h) + co);
+    auto* vs = reinterpret_cast<V*>(base(h) + align_up(co + popcount64(cm) * sizeof(node_ptr<V>),
+                                                       alignof(V)));
+    return {path_view{lens + n + prefix_sum(lens, std::size_t(i), h->f2), lens[i]},
+            (cm >> i) & 1u ? cs[popcount64(cm & below)].get() : nullptr,
+            (vm >> i) & 1u ? vs + popcount64(vm & below) : nullptr};
   }
   /// Describes every entry for `build` in one pass (`es` has room for `n` entries).
   static void describe_all(const node_header* h, entry_src<V>* es, bool move_val) noexcept {

@@ -438,30 +438,7 @@ public:
       return skip_missing() ? val() : nullptr;
     if (const V* v = next_dense_leaf())
       return v;
-    // Every step ends at the end of an entry's key, and the entry's value and child come with
-    // the step (`enter_jump`), so that no step asks the node for them again; the entry of the
-    // value returned last is kept (`last_`) for the first step of the next call.
-    entry_ref<V> at;
-    const frame& top = stack_.back();
-    if (top.h == last_h_ && top.e == last_e_ && top.off == last_.tail.size() + 1) {
-      at = last_;
-    } else {
-      if (!descend_first_jump(&at) && !next_after_subtree(true, &at))
-        return nullptr;
-      if (at.val)
-        return keep_last(at);
-    }
-    for (;;) {
-      if (at.child) {
-        const frame& f = stack_.back();
-        stack_.push_back({at.child, -1, 0, f.depth + f.off});
-        enter_jump(stack_.back(), ops::first_entry(at.child), &at);
-      } else if (!next_after_subtree(true, &at)) {
-        return nullptr;
-      }
-      if (at.val)
-        return keep_last(at);
-    }
+    return next_val_by_entries();
   }
 
   /// The hot case of `to_next_val`: the focus is a childless entry of a dense node, and the
@@ -537,6 +514,37 @@ public:
   }
 
 private:
+  /// The general case of `to_next_get_val` (an existing focus below the root), kept out of
+  /// line so that the dense fast path stays small where it is inlined: an ordered walk of 1M
+  /// dense keys took 66 instructions per key with this loop inlined, 51 without (60 before
+  /// the loop existed).
+  [[gnu::noinline]] const V* next_val_by_entries() {
+    // Every step ends at the end of an entry's key, and the entry's value and child come with
+    // the step (`enter_jump`), so that no step asks the node for them again; the entry of the
+    // value returned last is kept (`last_`) for the first step of the next call.
+    entry_ref<V> at;
+    const frame& top = stack_.back();
+    if (top.h == last_h_ && top.e == last_e_ && top.off == last_.tail.size() + 1) {
+      at = last_;
+    } else {
+      if (!descend_first_jump(&at) && !next_after_subtree(true, &at))
+        return nullptr;
+      if (at.val)
+        return keep_last(at);
+    }
+    for (;;) {
+      if (at.child) {
+        const frame& f = stack_.back();
+        stack_.push_back({at.child, -1, 0, f.depth + f.off});
+        enter_jump(stack_.back(), ops::first_entry(at.child), &at);
+      } else if (!next_after_subtree(true, &at)) {
+        return nullptr;
+      }
+      if (at.val)
+        return keep_last(at);
+    }
+  }
+
   /// Remembers `at`, the entry at whose key end `to_next_get_val` stops, and returns its value.
   const V* keep_last(const entry_ref<V>& at) noexcept {
     last_h_ = stack_.back().h;

@@ -40,6 +40,34 @@ struct write_kind {
   }
 };
 
+/// A map of `count` seeded random keys of `min_len` to `max_len` bytes drawn from `alphabet`
+/// (key `i` has value `i`; a repeated key keeps its last), with the same content as a std::map.
+std::pair<path_map<int>, std::map<std::string, int>> random_keys(std::uint64_t seed, int count,
+                                                                 const std::string& alphabet,
+                                                                 std::size_t min_len,
+                                                                 std::size_t max_len) {
+  std::mt19937_64 rng(seed);
+  path_map<int> m;
+  std::map<std::string, int> model;
+  for (int i = 0; i < count; ++i) {
+    std::string k;
+    auto len = min_len + rng() % (max_len - min_len + 1);
+    for (std::size_t j = 0; j < len; ++j)
+      k.push_back(alphabet[rng() % alphabet.size()]);
+    m.set_val_at(k, i);
+    model[k] = i;
+  }
+  return {std::move(m), std::move(model)};
+}
+
+/// The model's entries as "key=value" lines, in order.
+std::vector<std::string> lines(const std::map<std::string, int>& model) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : model)
+    out.push_back(show(k) + "=" + std::to_string(v));
+  return out;
+}
+
 /// Paths visited by to_next_val from the zipper's current position, then the final state.
 template <class Z>
 std::vector<std::string> next_vals(Z& z) {
@@ -423,22 +451,9 @@ TEST_CASE_TEMPLATE("zipper iteration orders the bytes 0x00 0x27 0x7f 0x80 0xff u
 }
 
 TEST_CASE("iteration over random keys matches std::map order") {
-  std::mt19937_64 rng(12345);
-  path_map<int> m;
-  std::map<std::string, int> model;
-  for (int i = 0; i < 5000; ++i) {
-    std::string k;
-    auto len = rng() % 10;
-    for (std::size_t j = 0; j < len; ++j) {
-      static const int alphabet[] = {0x00, 0x01, 0x27, 0x61, 0x62, 0x7f, 0x80, 0xfe, 0xff};
-      k.push_back(static_cast<char>(alphabet[rng() % 9]));
-    }
-    m.set_val_at(k, i);
-    model[k] = i;
-  }
-  std::vector<std::string> expected;
-  for (const auto& [k, v] : model)
-    expected.push_back(show(k) + "=" + std::to_string(v));
+  auto [m, model] =
+    random_keys(12345, 5000, bytes({0x00, 0x01, 0x27, 0x61, 0x62, 0x7f, 0x80, 0xfe, 0xff}), 0, 9);
+  const std::vector<std::string> expected = lines(model);
   std::vector<std::string> by_range;
   for (auto&& [p, v] : m)
     by_range.push_back(show(p) + "=" + std::to_string(v));
@@ -474,20 +489,8 @@ TEST_CASE("iteration over dense be64 keys matches numeric order") {
 TEST_CASE("to_next_val resumes right after the focus moves away and back, or the map changes") {
   // to_next_get_val keeps the entry where it stopped for its next call (zipper_core.hpp); a
   // focus that wandered off in between, or a write, must not make it skip or repeat a value.
-  std::mt19937_64 rng(99);
-  path_map<int> m;
-  std::map<std::string, int> model;
-  for (int i = 0; i < 3000; ++i) {
-    std::string k;
-    auto len = 1 + rng() % 9;
-    for (std::size_t j = 0; j < len; ++j)
-      k.push_back(static_cast<char>("abcs'"[rng() % 5]));
-    m.set_val_at(k, i);
-    model[k] = i;
-  }
-  std::vector<std::string> expected;
-  for (const auto& [k, v] : model)
-    expected.push_back(show(k) + "=" + std::to_string(v));
+  auto [m, model] = random_keys(99, 3000, "abcs'", 1, 9);
+  const std::vector<std::string> expected = lines(model);
   for (bool packed : {false, true}) {
     CAPTURE(packed);
     path_map<int> c = m;

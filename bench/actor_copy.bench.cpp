@@ -26,13 +26,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
-#include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -46,8 +43,11 @@
 #include "pathmap/actors/all.hpp"
 #include "pathmap/allocator.hpp"
 #include "pathmap/path_map.hpp"
+#include "channel.hpp"
 
 namespace {
+
+using pathmap_examples::channel;
 
 using V = std::uint64_t;
 using pathmap::path_map;
@@ -190,40 +190,6 @@ void actor_copy(benchmark::State& state, std::uint64_t elements, std::uint32_t w
 }
 
 // -- the seed on std::thread ---------------------------------------------------------------------
-
-template <class T>
-class channel {
-public:
-  void send(T x) {
-    {
-      std::lock_guard<std::mutex> g(mtx_);
-      q_.push_back(std::move(x));
-    }
-    cv_.notify_one();
-  }
-  std::optional<T> recv() {
-    std::unique_lock<std::mutex> g(mtx_);
-    cv_.wait(g, [this] { return !q_.empty() || closed_; });
-    if (q_.empty())
-      return std::nullopt;
-    std::optional<T> x(std::move(q_.front()));
-    q_.pop_front();
-    return x;
-  }
-  void close() {
-    {
-      std::lock_guard<std::mutex> g(mtx_);
-      closed_ = true;
-    }
-    cv_.notify_all();
-  }
-
-private:
-  std::mutex mtx_;
-  std::condition_variable cv_;
-  std::deque<T> q_;
-  bool closed_ = false;
-};
 
 void thread_copy(benchmark::State& state, std::uint64_t elements, std::uint32_t workers) {
   const path_map<V>& base = input(elements, workers);

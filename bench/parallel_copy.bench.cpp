@@ -29,20 +29,18 @@
 // Run `parallel_copy --help` for Google Benchmark's flags.
 #include "pathmap/allocator.hpp"
 #include "pathmap/path_map.hpp"
+#include "channel.hpp"
 
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,45 +52,11 @@
 
 namespace {
 
+using pathmap_examples::channel;
+
 using pathmap::path_map;
 using pathmap::read_zipper_tracked;
 using pathmap::write_zipper_tracked;
-
-// -- the seed's channel -------------------------------------------------------------------------
-
-template <class T>
-class channel {
-public:
-  void send(T x) {
-    {
-      std::lock_guard<std::mutex> g(mtx_);
-      q_.push_back(std::move(x));
-    }
-    cv_.notify_one();
-  }
-  std::optional<T> recv() {
-    std::unique_lock<std::mutex> g(mtx_);
-    cv_.wait(g, [this] { return !q_.empty() || closed_; });
-    if (q_.empty())
-      return std::nullopt;
-    std::optional<T> x(std::move(q_.front()));
-    q_.pop_front();
-    return x;
-  }
-  void close() {
-    {
-      std::lock_guard<std::mutex> g(mtx_);
-      closed_ = true;
-    }
-    cv_.notify_all();
-  }
-
-private:
-  std::mutex mtx_;
-  std::condition_variable cv_;
-  std::deque<T> q_;
-  bool closed_ = false;
-};
 
 std::array<std::uint8_t, 8> to_be_bytes(std::uint64_t i) {
   std::array<std::uint8_t, 8> b{};

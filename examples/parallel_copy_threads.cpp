@@ -15,14 +15,13 @@
 #include "pathmap/allocator.hpp"
 #include "pathmap/path_map.hpp"
 
+#include "channel.hpp"
+
 #include <array>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
-#include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,46 +32,7 @@
 
 namespace {
 
-// -- a tiny blocking channel ------------------------------------------------------------------------
-
-/// Rust's `std::sync::mpsc` in miniature: `send` never blocks; `recv` blocks until a message
-/// arrives, and returns nullopt once the channel is closed and drained.
-template <class T>
-class channel {
-public:
-  void send(T x) {
-    {
-      std::lock_guard<std::mutex> guard(mtx_);
-      queue_.push_back(std::move(x));
-    }
-    cv_.notify_one();
-  }
-
-  std::optional<T> recv() {
-    std::unique_lock<std::mutex> guard(mtx_);
-    cv_.wait(guard, [this] { return !queue_.empty() || closed_; });
-    if (queue_.empty())
-      return std::nullopt;
-    std::optional<T> x(std::move(queue_.front()));
-    queue_.pop_front();
-    return x;
-  }
-
-  /// Wakes every receiver; `recv` returns nullopt once the queue is empty.
-  void close() {
-    {
-      std::lock_guard<std::mutex> guard(mtx_);
-      closed_ = true;
-    }
-    cv_.notify_all();
-  }
-
-private:
-  std::mutex mtx_;
-  std::condition_variable cv_;
-  std::deque<T> queue_;
-  bool closed_ = false;
-};
+using pathmap_examples::channel;
 
 // -- options --------------------------------------------------------------------------------------
 

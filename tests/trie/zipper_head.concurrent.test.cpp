@@ -5,16 +5,15 @@
 #include "pathmap/zipper_head.hpp"
 
 #include "pathmap/path_map.hpp"
+#include "channel.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -32,50 +31,7 @@ using namespace pathmap_test;
 
 namespace {
 
-// -- a small blocking channel -------------------------------------------------------------------
-
-/// An unbounded multi-producer channel: `send` never blocks, `recv` blocks until a message
-/// arrives or the channel is closed and empty (then nullopt).
-template <class T>
-class channel {
-public:
-  void send(T x) {
-    {
-      std::lock_guard<std::mutex> g(mtx_);
-      q_.push_back(std::move(x));
-    }
-    cv_.notify_one();
-  }
-  std::optional<T> recv() {
-    std::unique_lock<std::mutex> g(mtx_);
-    cv_.wait(g, [this] { return !q_.empty() || closed_; });
-    return pop();
-  }
-  std::optional<T> try_recv() {
-    std::lock_guard<std::mutex> g(mtx_);
-    return pop();
-  }
-  void close() {
-    {
-      std::lock_guard<std::mutex> g(mtx_);
-      closed_ = true;
-    }
-    cv_.notify_all();
-  }
-
-private:
-  std::optional<T> pop() {
-    if (q_.empty())
-      return std::nullopt;
-    std::optional<T> x(std::move(q_.front()));
-    q_.pop_front();
-    return x;
-  }
-  std::mutex mtx_;
-  std::condition_variable cv_;
-  std::deque<T> q_;
-  bool closed_ = false;
-};
+using pathmap_examples::channel;
 
 /// Errors found on worker threads, checked on the test's thread.
 class error_log {

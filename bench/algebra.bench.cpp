@@ -102,60 +102,41 @@ void build(benchmark::State& state) {
   }
 }
 
-void join(benchmark::State& state) {
-  const auto& x = in();
+/// Times `op` (a whole-map operation returning a new map) per iteration, without freeing its
+/// result, and checks the result's value count against `expected`.
+template <class Op>
+void time_map_op(benchmark::State& state, Op op, std::size_t expected, const char* wrong) {
+  const inputs& x = in(); // built once, before any timing
   std::size_t count = 0;
   for (auto _ : state) {
-    map_t r = x.a.join(x.b);
+    map_t r = op(x);
     benchmark::DoNotOptimize(r.root_node());
     state.PauseTiming();
     count = r.val_count();
-    r = map_t();
+    r = map_t(); // freeing is not part of the operation
     state.ResumeTiming();
   }
-  check(state, count == n_keys + n_keys - n_common, "join: wrong value count");
+  check(state, count == expected, wrong);
+}
+
+void join(benchmark::State& state) {
+  time_map_op(state, [](const inputs& x) { return x.a.join(x.b); },
+              n_keys + n_keys - n_common, "join: wrong value count");
 }
 
 void meet(benchmark::State& state) {
-  const auto& x = in();
-  std::size_t count = 0;
-  for (auto _ : state) {
-    map_t r = x.a.meet(x.b);
-    benchmark::DoNotOptimize(r.root_node());
-    state.PauseTiming();
-    count = r.val_count();
-    r = map_t();
-    state.ResumeTiming();
-  }
-  check(state, count == n_common, "meet: wrong value count");
+  time_map_op(state, [](const inputs& x) { return x.a.meet(x.b); }, n_common,
+              "meet: wrong value count");
 }
 
 void subtract(benchmark::State& state) {
-  const auto& x = in();
-  std::size_t count = 0;
-  for (auto _ : state) {
-    map_t r = x.a.subtract(x.b);
-    benchmark::DoNotOptimize(r.root_node());
-    state.PauseTiming();
-    count = r.val_count();
-    r = map_t();
-    state.ResumeTiming();
-  }
-  check(state, count == n_keys - n_common, "subtract: wrong value count");
+  time_map_op(state, [](const inputs& x) { return x.a.subtract(x.b); }, n_keys - n_common,
+              "subtract: wrong value count");
 }
 
 void join_copy_1pct(benchmark::State& state) {
-  const auto& x = in();
-  std::size_t count = 0;
-  for (auto _ : state) {
-    map_t r = x.a.join(x.a_changed);
-    benchmark::DoNotOptimize(r.root_node());
-    state.PauseTiming();
-    count = r.val_count();
-    r = map_t();
-    state.ResumeTiming();
-  }
-  check(state, count == n_keys, "join_copy_1pct: wrong value count");
+  time_map_op(state, [](const inputs& x) { return x.a.join(x.a_changed); }, n_keys,
+              "join_copy_1pct: wrong value count");
 }
 
 void join_into_copy_1pct(benchmark::State& state) {

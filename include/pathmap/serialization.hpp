@@ -566,6 +566,18 @@ expected<path_map<V>, errc> read_map(input& in, const Codec& codec, std::uint64_
   return m;
 }
 
+/// Decodes a whole map from `in` and, on success only, hands it to `take` (which replaces or
+/// grafts with it): the common part of every `deserialize_map`.
+template <class V, class Codec, class Take>
+expected<deserialization_stats, errc> decode_map(input&& in, const Codec& codec, Take take) {
+  std::uint64_t paths = 0;
+  auto m = read_map<V>(in, codec, paths);
+  if (!m)
+    return unexpected(m.error());
+  take(std::move(*m));
+  return in_stats(in, paths);
+}
+
 } // namespace detail::ser
 
 // -- .paths: writing ---------------------------------------------------------------------------
@@ -684,13 +696,8 @@ template <class V, class Codec = value_codec<V>>
 requires value_codec_for<Codec, V> expected<deserialization_stats, errc>
 deserialize_map(path_map<V>& target, std::span<const std::uint8_t> src,
                 const decode_limits& limits = {}, const Codec& codec = {}) {
-  detail::ser::input in(src, limits);
-  std::uint64_t paths = 0;
-  auto m = detail::ser::read_map<V>(in, codec, paths);
-  if (!m)
-    return unexpected(m.error());
-  target = std::move(*m);
-  return detail::ser::in_stats(in, paths);
+  return detail::ser::decode_map<V>(detail::ser::input(src, limits), codec,
+                                    [&](path_map<V>&& m) { target = std::move(m); });
 }
 
 /// As above, reading from a stream.
@@ -698,13 +705,8 @@ template <class V, class Codec = value_codec<V>>
 requires value_codec_for<Codec, V> expected<deserialization_stats, errc>
 deserialize_map(path_map<V>& target, std::istream& src, const decode_limits& limits = {},
                 const Codec& codec = {}) {
-  detail::ser::input in(src, limits);
-  std::uint64_t paths = 0;
-  auto m = detail::ser::read_map<V>(in, codec, paths);
-  if (!m)
-    return unexpected(m.error());
-  target = std::move(*m);
-  return detail::ser::in_stats(in, paths);
+  return detail::ser::decode_map<V>(detail::ser::input(src, limits), codec,
+                                    [&](path_map<V>&& m) { target = std::move(m); });
 }
 
 /// Decodes map-format data and, on success only, grafts it at `wz`'s focus (its root value
@@ -713,13 +715,9 @@ template <detail::ser::graft_target W, class Codec = value_codec<typename W::val
 requires value_codec_for<Codec, typename W::value_type> expected<deserialization_stats, errc>
 deserialize_map(W& wz, std::span<const std::uint8_t> src, const decode_limits& limits = {},
                 const Codec& codec = {}) {
-  detail::ser::input in(src, limits);
-  std::uint64_t paths = 0;
-  auto m = detail::ser::read_map<typename W::value_type>(in, codec, paths);
-  if (!m)
-    return unexpected(m.error());
-  wz.graft_map(std::move(*m));
-  return detail::ser::in_stats(in, paths);
+  using V = typename W::value_type;
+  return detail::ser::decode_map<V>(detail::ser::input(src, limits), codec,
+                                    [&](path_map<V>&& m) { wz.graft_map(std::move(m)); });
 }
 
 /// As above, reading from a stream.
@@ -727,13 +725,9 @@ template <detail::ser::graft_target W, class Codec = value_codec<typename W::val
 requires value_codec_for<Codec, typename W::value_type> expected<deserialization_stats, errc>
 deserialize_map(W& wz, std::istream& src, const decode_limits& limits = {},
                 const Codec& codec = {}) {
-  detail::ser::input in(src, limits);
-  std::uint64_t paths = 0;
-  auto m = detail::ser::read_map<typename W::value_type>(in, codec, paths);
-  if (!m)
-    return unexpected(m.error());
-  wz.graft_map(std::move(*m));
-  return detail::ser::in_stats(in, paths);
+  using V = typename W::value_type;
+  return detail::ser::decode_map<V>(detail::ser::input(src, limits), codec,
+                                    [&](path_map<V>&& m) { wz.graft_map(std::move(m)); });
 }
 
 } // namespace pathmap

@@ -18,28 +18,6 @@ using namespace pathmap_test;
 
 namespace {
 
-struct read_kind {
-  template <class V>
-  static auto make(path_map<V>& m) {
-    return m.read_zipper();
-  }
-  template <class V>
-  static auto make_at(path_map<V>& m, path_view p) {
-    return m.read_zipper_at_path(p);
-  }
-};
-
-struct write_kind {
-  template <class V>
-  static auto make(path_map<V>& m) {
-    return m.write_zipper();
-  }
-  template <class V>
-  static auto make_at(path_map<V>& m, path_view p) {
-    return m.write_zipper_at_path(p);
-  }
-};
-
 /// A map of `count` seeded random keys of `min_len` to `max_len` bytes drawn from `alphabet`
 /// (key `i` has value `i`; a repeated key keeps its last), with the same content as a std::map.
 std::pair<path_map<int>, std::map<std::string, int>> random_keys(std::uint64_t seed, int count,

@@ -18,30 +18,6 @@ using namespace pathmap_test;
 
 namespace {
 
-/// Zippers made by path_map::read_zipper / read_zipper_at_path.
-struct read_kind {
-  template <class V>
-  static auto make(path_map<V>& m) {
-    return m.read_zipper();
-  }
-  template <class V>
-  static auto make_at(path_map<V>& m, path_view p) {
-    return m.read_zipper_at_path(p);
-  }
-};
-
-/// Zippers made by path_map::write_zipper / write_zipper_at_path.
-struct write_kind {
-  template <class V>
-  static auto make(path_map<V>& m) {
-    return m.write_zipper();
-  }
-  template <class V>
-  static auto make_at(path_map<V>& m, path_view p) {
-    return m.write_zipper_at_path(p);
-  }
-};
-
 std::string mask_chars(const byte_mask& m) {
   std::string out;
   for (int b = 0; b < 256; ++b)

@@ -57,6 +57,33 @@ inline std::size_t scaled(std::size_t n, std::size_t min = 1) {
   return r < min ? min : r;
 }
 
+// -- zipper kinds ----------------------------------------------------------------------------
+
+/// Zippers made by path_map::read_zipper / read_zipper_at_path, for suites that run the same
+/// cases on read and write zippers (PATHMAP-SPEC §2.5: both move and read the same way).
+struct read_kind {
+  template <class V>
+  static auto make(pathmap::path_map<V>& m) {
+    return m.read_zipper();
+  }
+  template <class V>
+  static auto make_at(pathmap::path_map<V>& m, pathmap::path_view p) {
+    return m.read_zipper_at_path(p);
+  }
+};
+
+/// Zippers made by path_map::write_zipper / write_zipper_at_path.
+struct write_kind {
+  template <class V>
+  static auto make(pathmap::path_map<V>& m) {
+    return m.write_zipper();
+  }
+  template <class V>
+  static auto make_at(pathmap::path_map<V>& m, pathmap::path_view p) {
+    return m.write_zipper_at_path(p);
+  }
+};
+
 // -- paths ------------------------------------------------------------------------------------
 
 /// Bytes as a std::string (paths in tests are std::strings; they convert to path_view).

@@ -174,18 +174,41 @@ TEST_CASE("a reader's witness keeps values alive after the reader, head and map 
 
 // -- the conflict matrix --------------------------------------------------------------------------
 
+namespace {
+
+/// One request path and the outcome expected of a reader and of a writer asked for there.
+struct request_row {
+  const char* path;
+  const char* reader;
+  const char* writer;
+};
+
+/// Asks `head` for a reader, then a writer, at each row's path (each dropped before the next
+/// request) and checks both outcomes.
+template <std::size_t N>
+void check_requests(pathmap::zipper_head<int>& head, const request_row (&rows)[N]) {
+  for (const request_row& r : rows) {
+    CAPTURE(show(r.path));
+    {
+      auto rz = head.read_zipper_at_path(r.path);
+      CHECK(outcome(rz) == r.reader);
+    }
+    {
+      auto wz = head.write_zipper_at_exclusive_path(r.path);
+      CHECK(outcome(wz) == r.writer);
+    }
+  }
+}
+
+} // namespace
+
 TEST_CASE("requests at, above, below and beside a live reader follow the rules") {
   path_map<int> m{{"ab/cd/ef", 1}, {"ab/ce", 2}, {"x", 3}};
   auto head = m.zipper_head();
   auto live = head.read_zipper_at_path("ab/cd");
   REQUIRE(live.has_value());
-  struct row {
-    const char* path;
-    const char* reader;
-    const char* writer;
-  };
   // Readers never conflict with readers; a writer conflicts with a related reader.
-  const row rows[] = {
+  const request_row rows[] = {
     {"ab/cd", "ok", "read(1)@ab/cd"},    // at
     {"ab/c", "ok", "read(1)@ab/cd"},     // above, inside the key
     {"ab", "ok", "read(1)@ab/cd"},       // above
@@ -197,17 +220,7 @@ TEST_CASE("requests at, above, below and beside a live reader follow the rules")
     {"x", "ok", "ok"},                   // beside: another branch of the root
     {"ab/c\x01", "ok", "ok"},            // beside: diverges inside a key
   };
-  for (const row& r : rows) {
-    CAPTURE(show(r.path));
-    {
-      auto rz = head.read_zipper_at_path(r.path);
-      CHECK(outcome(rz) == r.reader);
-    }
-    {
-      auto wz = head.write_zipper_at_exclusive_path(r.path);
-      CHECK(outcome(wz) == r.writer);
-    }
-  }
+  check_requests(head, rows);
   // Two readers: the count is reported.
   auto second = *live;
   CHECK(outcome(head.write_zipper_at_exclusive_path("ab")) == "read(2)@ab/cd");
@@ -219,12 +232,7 @@ TEST_CASE("requests at, above, below and beside a live writer follow the rules")
   auto head = m.zipper_head();
   auto live = head.write_zipper_at_exclusive_path("ab/cd");
   REQUIRE(live.has_value());
-  struct row {
-    const char* path;
-    const char* reader;
-    const char* writer;
-  };
-  const row rows[] = {
+  const request_row rows[] = {
     {"ab/cd", "write@ab/cd", "write@ab/cd"},
     {"ab/c", "write@ab/cd", "write@ab/cd"},
     {"ab", "write@ab/cd", "write@ab/cd"},
@@ -236,17 +244,7 @@ TEST_CASE("requests at, above, below and beside a live writer follow the rules")
     {"x", "ok", "ok"},
     {"ab/c\x01", "ok", "ok"},
   };
-  for (const row& r : rows) {
-    CAPTURE(show(r.path));
-    {
-      auto rz = head.read_zipper_at_path(r.path);
-      CHECK(outcome(rz) == r.reader);
-    }
-    {
-      auto wz = head.write_zipper_at_exclusive_path(r.path);
-      CHECK(outcome(wz) == r.writer);
-    }
-  }
+  check_requests(head, rows);
 }
 
 TEST_CASE("a refused request through the head changes neither the locks nor the map") {

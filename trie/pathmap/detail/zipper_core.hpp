@@ -222,34 +222,10 @@ public:
   }
 
   /// Follows `k` only while it exists; returns the bytes descended.
-  std::size_t descend_to_existing(path_view k) {
-    std::size_t i = 0;
-    while (i < k.size() && !missing_) {
-      descend_byte(k[i]);
-      if (missing_) {
-        ascend_one();
-        break;
-      }
-      ++i;
-    }
-    return i;
-  }
+  std::size_t descend_to_existing(path_view k) { return descend_existing(k, false); }
 
   /// Like `descend_to_existing`, stopping just after the first byte that lands on a value.
-  std::size_t descend_to_val(path_view k) {
-    std::size_t i = 0;
-    while (i < k.size() && !missing_) {
-      descend_byte(k[i]);
-      if (missing_) {
-        ascend_one();
-        break;
-      }
-      ++i;
-      if (val())
-        break;
-    }
-    return i;
-  }
+  std::size_t descend_to_val(path_view k) { return descend_existing(k, true); }
 
   /// Descends to the first child, jumping to the end of its key. False at a leaf. When it
   /// moves, `*at` (if given) is the entry whose key end is the new focus.
@@ -514,6 +490,23 @@ public:
   }
 
 private:
+  /// Follows `k` while it exists, with `stop_at_val` only up to the first byte that lands on a
+  /// value; returns the bytes descended.
+  std::size_t descend_existing(path_view k, bool stop_at_val) {
+    std::size_t i = 0;
+    while (i < k.size() && !missing_) {
+      descend_byte(k[i]);
+      if (missing_) {
+        ascend_one();
+        break;
+      }
+      ++i;
+      if (stop_at_val && val())
+        break;
+    }
+    return i;
+  }
+
   /// The general case of `to_next_get_val` (an existing focus below the root), kept out of
   /// line so that the dense fast path stays small where it is inlined: an ordered walk of 1M
   /// dense keys took 66 instructions per key with this loop inlined, 51 without (60 before

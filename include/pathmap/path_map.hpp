@@ -33,6 +33,7 @@
 
 #include "pathmap/detail/compact_ops.hpp"
 #include "pathmap/detail/trie_ops.hpp"
+#include "pathmap/detail/value_cursor.hpp"
 #include "pathmap/lattice.hpp"
 #include "pathmap/path.hpp"
 #include "pathmap/read_zipper.hpp"
@@ -208,11 +209,11 @@ public:
   /// Calls `f(path, value)` for every value in order, the root value first.
   template <class F>
   void for_each_value(F&& f) const {
-    auto z = read_zipper();
-    if (const V* v = z.val())
-      f(z.path(), *v);
-    while (const V* v = z.to_next_get_val())
-      f(z.path(), *v);
+    if (root_val_)
+      f(path_view{}, *root_val_);
+    detail::value_cursor<V> c(root_.get());
+    while (const V* v = c.next())
+      f(c.path(), *v);
   }
 
   /// Iterates `(path_view, const V&)` pairs in order; the path view is valid until the
@@ -227,9 +228,9 @@ public:
 
     const_iterator() = default;
 
-    value_type operator*() const { return {z_.path(), *v_}; }
+    value_type operator*() const { return {c_.path(), *v_}; }
     const_iterator& operator++() {
-      v_ = z_.to_next_get_val();
+      v_ = c_.next();
       return *this;
     }
     void operator++(int) { ++*this; }
@@ -239,17 +240,15 @@ public:
 
   private:
     friend class path_map;
-    explicit const_iterator(pathmap::read_zipper<V> z) : z_(std::move(z)) {
-      v_ = z_.val();
-      if (!v_)
-        v_ = z_.to_next_get_val();
+    explicit const_iterator(const path_map& m) : c_(m.root_.get()) {
+      v_ = m.root_val_ ? &*m.root_val_ : c_.next();
     }
 
-    pathmap::read_zipper<V> z_;
+    detail::value_cursor<V> c_;
     const V* v_ = nullptr;
   };
 
-  const_iterator begin() const { return const_iterator(read_zipper()); }
+  const_iterator begin() const { return const_iterator(*this); }
   const_iterator end() const { return const_iterator(); }
 
   // -- internals for zippers ------------------------------------------------------------------

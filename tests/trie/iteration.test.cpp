@@ -1,6 +1,7 @@
 // Value iteration and k-path iteration (PATHMAP-SPEC §1.5, §2.3 ZipperIteration,
 // ZipperReadOnlyIteration, ZipperReadOnlyConditionalIteration).
 #include "pathmap/path_map.hpp"
+#include "pathmap/zipper_head.hpp"
 
 #include "test_support.hpp"
 
@@ -573,6 +574,132 @@ TEST_CASE("a subtrie grafted twice is iterated and counted at both places") {
   z.descend_to("two:");
   CHECK(z.val_count() == 12u);
   CHECK(next_vals(z).size() == 12u);
+}
+
+// -- the map's own iteration (begin/end, for_each_value) ------------------------------------------
+
+namespace {
+
+/// "path=value" lines of every value of `m`: from the range-for, from for_each_value and from a
+/// read zipper's walk (to_first_val + to_next_get_val). The three must agree.
+template <class V>
+std::vector<std::vector<std::string>> three_walks(const path_map<V>& m) {
+  std::vector<std::vector<std::string>> out(3);
+  auto line = [](path_view p, const V& v) { return show(p) + "=" + std::to_string(v); };
+  for (auto&& [p, v] : m)
+    out[0].push_back(line(p, v));
+  m.for_each_value([&](path_view p, const V& v) { out[1].push_back(line(p, v)); });
+  auto z = m.read_zipper();
+  if (z.to_first_val()) {
+    do
+      out[2].push_back(line(z.path(), *z.val()));
+    while (z.to_next_val());
+  }
+  return out;
+}
+
+/// Checks that all three walks of `m` give `expected`.
+template <class V>
+void check_walks(const path_map<V>& m, const std::vector<std::string>& expected) {
+  const auto w = three_walks(m);
+  CHECK(w[0] == expected);
+  CHECK(w[1] == expected);
+  CHECK(w[2] == expected);
+}
+
+} // namespace
+
+TEST_CASE("map iteration: an empty map, a root value alone, dangling paths alone") {
+  path_map<int> m;
+  check_walks(m, {});
+  CHECK(m.begin() == m.end());
+  m.create_path("ab");
+  m.create_path("c");
+  check_walks(m, {}); // dangling paths hold no value
+  m.set_val_at("", 7);
+  check_walks(m, {"=7"});
+}
+
+TEST_CASE("map iteration: dense leaves, full and with dangling and removed entries") {
+  path_map<int> m;
+  for (int b = 0; b < 256; ++b) // a full leaf below "f"
+    m.set_val_at("f" + std::string(1, char(b)), b);
+  for (int b = 0; b < 256; b += 3) // a sparse leaf below "s"
+    m.set_val_at("s" + std::string(1, char(b)), 1000 + b);
+  for (int b = 0; b < 256; b += 9) // values removed without pruning: dangling entries
+    m.remove_val_at("s" + std::string(1, char(b)), false);
+  m.create_path("s\x01");
+  m.set_val_at("s", -1);
+  m.set_val_at("t", -2); // after the leaves: the walk must leave them
+  std::map<std::string, int> model;
+  for (int b = 0; b < 256; ++b)
+    model["f" + std::string(1, char(b))] = b;
+  for (int b = 0; b < 256; b += 3)
+    if (b % 9 != 0)
+      model["s" + std::string(1, char(b))] = 1000 + b;
+  model["s"] = -1;
+  model["t"] = -2;
+  check_walks(m, lines(model));
+}
+
+TEST_CASE("map iteration: random keys, plain and compacted, shared subtries and copies") {
+  auto [m, model] = random_keys(4242, 4000, bytes({'a', 'b', 'c', 0x27, 0x00, 0xff}), 0, 12);
+  check_walks(m, lines(model));
+  auto copy = m;
+  m.compact(); // packed arenas
+  check_walks(m, lines(model));
+  check_walks(copy, lines(model));
+  // A subtrie grafted twice: a DAG, walked once per place.
+  path_map<int> g;
+  {
+    auto wz = g.write_zipper();
+    wz.descend_to("x/");
+    wz.graft_map(m);
+    wz.reset();
+    wz.descend_to("y/");
+    wz.graft_map(m);
+  }
+  std::map<std::string, int> both;
+  for (const auto& [k, v] : model) {
+    both["x/" + k] = v;
+    both["y/" + k] = v;
+  }
+  check_walks(g, lines(both));
+}
+
+TEST_CASE("map iteration: maps written through a zipper head (cell nodes)") {
+  path_map<int> m{{"a", 1}, {"zz", 2}};
+  std::map<std::string, int> model{{"a", 1}, {"zz", 2}};
+  {
+    auto head = m.zipper_head();
+    for (char c : std::string("bcd")) {
+      auto wz = head.write_zipper_at_exclusive_path(std::string("w/") + c);
+      REQUIRE(wz.has_value());
+      for (int i = 0; i < 40; ++i) {
+        const std::string k = std::to_string(i);
+        wz->descend_to(k);
+        wz->set_val(i);
+        wz->reset();
+        model[std::string("w/") + c + k] = i;
+      }
+    }
+  }
+  check_walks(m, lines(model));
+}
+
+TEST_CASE("map iteration: a path view is valid until the iterator moves; copies walk on alone") {
+  auto [m, model] = random_keys(7, 500, "ab", 1, 6);
+  auto it = m.begin();
+  std::advance(it, 10);
+  auto copy = it;
+  const std::string at = str((*it).first);
+  ++it;
+  CHECK(str((*copy).first) == at);
+  std::vector<std::string> rest;
+  for (; copy != m.end(); ++copy)
+    rest.push_back(show((*copy).first) + "=" + std::to_string((*copy).second));
+  const auto all = lines(model);
+  CHECK(rest == std::vector<std::string>(all.begin() + 10, all.end()));
 }
 
 TEST_SUITE_END();

@@ -376,30 +376,40 @@ public:
       return false;
     }
     leave_missing();
+    frame* f;
+    int e;
+    if (!next_entry_up(f, e))
+      return false;
+    if (jump)
+      enter_jump(*f, e, at);
+    else
+      enter(*f, e);
+    return true;
+  }
+
+  /// The search of `next_after_subtree` for a focus that exists: up until a frame has an entry
+  /// after its current one. True with `f` that frame and `e` that entry, the path cut to the
+  /// frame's depth; false at the end of the zipper's subtrie, with the focus at its root.
+  bool next_entry_up(frame*& f, int& e) {
     for (;;) {
       if (at_root())
         return false;
-      frame& f = stack_.back();
-      if (f.e < 0)
+      f = &stack_.back();
+      if (f->e < 0)
         return false;
-      if (f.depth < root_len_) {
+      if (f->depth < root_len_) {
         reset();
         return false;
       }
-      int e = ops::next_entry(f.h, f.e);
-      path_.truncate(f.depth);
-      if (e >= 0) {
-        if (jump)
-          enter_jump(f, e, at);
-        else
-          enter(f, e);
+      e = ops::next_entry(f->h, f->e);
+      path_.truncate(f->depth);
+      if (e >= 0)
         return true;
-      }
       if (stack_.size() > 1) {
         stack_.pop_back();
       } else {
-        f.e = -1;
-        f.off = 0;
+        f->e = -1;
+        f->off = 0;
       }
     }
   }
@@ -525,13 +535,20 @@ private:
       if (at.val)
         return keep_last(at);
     }
+    // The focus exists from here on, so the sibling search skips next_after_subtree's checks
+    // for a missing focus and steps inline (cachegrind, instructions per key: word list
+    // 325 -> 283, 1M random 16-byte keys 324 -> 262).
     for (;;) {
       if (at.child) {
         const frame& f = stack_.back();
         stack_.push_back({at.child, -1, 0, f.depth + f.off});
-        enter_jump(stack_.back(), ops::first_entry(at.child), &at);
-      } else if (!next_after_subtree(true, &at)) {
-        return nullptr;
+        at = jump_into(stack_.back(), ops::first_entry(at.child));
+      } else {
+        frame* f;
+        int e;
+        if (!next_entry_up(f, e))
+          return nullptr;
+        at = jump_into(*f, e);
       }
       if (at.val)
         return keep_last(at);
@@ -569,13 +586,19 @@ private:
   /// Makes `f` (at a node root) point at the end of entry `e`'s key; `*at` (if given) is the
   /// entry.
   void enter_jump(frame& f, int e, entry_ref<V>* at = nullptr) {
+    const entry_ref<V> r = jump_into(f, e);
+    if (at)
+      *at = r;
+  }
+  /// `enter_jump`, returning the entry; always inlined for the iteration loop
+  /// (`next_val_by_entries`), where the call cost 20 instructions per key.
+  [[gnu::always_inline]] entry_ref<V> jump_into(frame& f, int e) {
     f.e = e;
     const entry_ref<V> r = ops::entry(f.h, e);
     path_.push_back(ops::first_byte(f.h, e));
     path_.append_node_bytes(r.tail);
     f.off = r.tail.size() + 1;
-    if (at)
-      *at = r;
+    return r;
   }
 
   /// The frame part of going up one byte (the path byte is already gone).

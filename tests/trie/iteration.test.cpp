@@ -236,6 +236,37 @@ TEST_CASE("to_next_get_val_with_witness yields the same values as to_next_get_va
   CHECK(seen == std::vector<int>{11, 3, 4, 5, 6, 7, 8, 9, 10});
 }
 
+TEST_CASE("to_next_get_val_with_witness on a write zipper, through dense leaves and after a write") {
+  path_map<int> m;
+  std::vector<int> expected;
+  for (int b = 0; b < 256; b += 2) { // a dense leaf below "d", then small nodes below "w"
+    m.set_val_at("d" + std::string(1, char(b)), b);
+    expected.push_back(b);
+  }
+  for (int i = 0; i < 20; ++i) {
+    m.set_val_at("w" + std::to_string(i), 1000 + i);
+  }
+  for (const char* k : {"w0", "w1", "w10", "w11", "w12", "w13", "w14", "w15", "w16", "w17", "w18",
+                        "w19", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "w9"})
+    expected.push_back(*m.get_val_at(k));
+  auto z = m.write_zipper();
+  auto w = z.witness();
+  std::vector<int> seen;
+  while (const int* v = z.to_next_get_val_with_witness(w))
+    seen.push_back(*v);
+  CHECK(seen == expected);
+  // A write in between: the walk goes on from the focus and sees the new value.
+  seen.clear();
+  z.descend_to("d\x10");
+  REQUIRE(z.path_exists());
+  z.set_val(-16);
+  while (const int* v = z.to_next_get_val_with_witness(w))
+    seen.push_back(*v);
+  REQUIRE(seen.size() == expected.size() - 9);
+  CHECK(seen.front() == 18);
+  CHECK(seen.back() == expected.back());
+}
+
 TEST_CASE("to_first_get_val and the witness forms start at the root value, then go on in order") {
   auto m = roman_map();
   auto z = m.read_zipper_at_path("r");

@@ -128,7 +128,7 @@ public:
 
   /// `to_next_val()`, then the value, valid while `w` lives and the trie is not changed.
   const V* to_next_get_val_with_witness(const witness_type&) {
-    return to_next_val() ? val() : nullptr;
+    return mc().to_next_get_val();
   }
   /// `to_first_val()`, then the value, valid while `w` lives and the trie is not changed.
   const V* to_first_get_val_with_witness(const witness_type&) {

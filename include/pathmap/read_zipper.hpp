@@ -29,9 +29,6 @@ class read_zipper : public detail::core_zipper<read_zipper<V>, V> {
 public:
   read_zipper() = default;
 
-  /// `to_next_val()`, then the value there (valid while the map is unchanged).
-  const V* to_next_get_val() { return core_.to_next_get_val(); }
-
   // -- engine access (for the mixins and other zippers) ---------------------------
 
   const detail::zipper_core<V>& read_core() const noexcept { return core_; }

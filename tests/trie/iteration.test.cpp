@@ -255,6 +255,10 @@ TEST_CASE("to_next_get_val_with_witness on a write zipper, through dense leaves 
   while (const int* v = z.to_next_get_val_with_witness(w))
     seen.push_back(*v);
   CHECK(seen == expected);
+  seen.clear();
+  while (const int* v = z.to_next_get_val()) // the same walk without a witness
+    seen.push_back(*v);
+  CHECK(seen == expected);
   // A write in between: the walk goes on from the focus and sees the new value.
   seen.clear();
   z.descend_to("d\x10");

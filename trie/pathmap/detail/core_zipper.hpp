@@ -95,6 +95,9 @@ public:
   /// The next value in lexicographic order below the root (never the root's own value).
   /// False when done, with the focus back at the root.
   bool to_next_val() { return mc().to_next_val(); }
+  /// `to_next_val()`, then the value there (null when done): the core finds both in one step,
+  /// where the generic default would look the focus value up again.
+  const V* to_next_get_val() { return mc().to_next_get_val(); }
 
   /// Goes down exactly `k` bytes to the first path of that length below the focus.
   bool descend_first_k_path(std::size_t k) {

@@ -209,11 +209,8 @@ public:
   /// Calls `f(path, value)` for every value in order, the root value first.
   template <class F>
   void for_each_value(F&& f) const {
-    if (root_val_)
-      f(path_view{}, *root_val_);
-    detail::value_cursor<V> c(root_.get());
-    while (const V* v = c.next())
-      f(c.path(), *v);
+    for (auto&& [path, v] : *this)
+      f(path, v);
   }
 
   /// Iterates `(path_view, const V&)` pairs in order; the path view is valid until the

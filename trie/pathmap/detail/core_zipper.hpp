@@ -130,9 +130,7 @@ public:
   }
 
   /// `to_next_val()`, then the value, valid while `w` lives and the trie is not changed.
-  const V* to_next_get_val_with_witness(const witness_type&) {
-    return mc().to_next_get_val();
-  }
+  const V* to_next_get_val_with_witness(const witness_type&) { return to_next_get_val(); }
   /// `to_first_val()`, then the value, valid while `w` lives and the trie is not changed.
   const V* to_first_get_val_with_witness(const witness_type&) {
     return this->to_first_val() ? val() : nullptr;

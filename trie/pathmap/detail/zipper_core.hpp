@@ -387,33 +387,6 @@ public:
     return true;
   }
 
-  /// The search of `next_after_subtree` for a focus that exists: up until a frame has an entry
-  /// after its current one. True with `f` that frame and `e` that entry, the path cut to the
-  /// frame's depth; false at the end of the zipper's subtrie, with the focus at its root.
-  bool next_entry_up(frame*& f, int& e) {
-    for (;;) {
-      if (at_root())
-        return false;
-      f = &stack_.back();
-      if (f->e < 0)
-        return false;
-      if (f->depth < root_len_) {
-        reset();
-        return false;
-      }
-      e = ops::next_entry(f->h, f->e);
-      path_.truncate(f->depth);
-      if (e >= 0)
-        return true;
-      if (stack_.size() > 1) {
-        stack_.pop_back();
-      } else {
-        f->e = -1;
-        f->off = 0;
-      }
-    }
-  }
-
   bool to_next_val() { return to_next_get_val() != nullptr; }
 
   /// `to_next_val`, returning the value it lands on (null when done).
@@ -500,6 +473,33 @@ public:
   }
 
 private:
+  /// The search of `next_after_subtree` for a focus that exists: up until a frame has an entry
+  /// after its current one. True with `f` that frame and `e` that entry, the path cut to the
+  /// frame's depth; false at the end of the zipper's subtrie, with the focus at its root.
+  bool next_entry_up(frame*& f, int& e) {
+    for (;;) {
+      if (at_root())
+        return false;
+      f = &stack_.back();
+      if (f->e < 0)
+        return false;
+      if (f->depth < root_len_) {
+        reset();
+        return false;
+      }
+      e = ops::next_entry(f->h, f->e);
+      path_.truncate(f->depth);
+      if (e >= 0)
+        return true;
+      if (stack_.size() > 1) {
+        stack_.pop_back();
+      } else {
+        f->e = -1;
+        f->off = 0;
+      }
+    }
+  }
+
   /// Follows `k` while it exists, with `stop_at_val` only up to the first byte that lands on a
   /// value; returns the bytes descended.
   std::size_t descend_existing(path_view k, bool stop_at_val) {

@@ -10,6 +10,7 @@
 
 #include <exception>
 #include <new>
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -103,6 +104,35 @@ private:
   }
 
   std::variant<T, E> data_;
+};
+
+/// `expected<void, E>`: success or an error, for operations that have nothing to return
+/// (`path_map::try_for_each_value`). Default-constructed, it holds success.
+template <class E>
+class expected<void, E> {
+public:
+  using value_type = void;
+  using error_type = E;
+
+  expected() noexcept = default;
+  template <class G>
+  expected(unexpected<G> e) : err_(std::in_place, std::move(e).error()) {}
+
+  bool has_value() const noexcept { return !err_.has_value(); }
+  explicit operator bool() const noexcept { return has_value(); }
+
+  /// Throws `bad_expected_access<E>` when there is an error.
+  void value() const {
+    if (err_)
+      throw bad_expected_access<E>(*err_);
+  }
+
+  /// The error. Precondition: `!has_value()`.
+  const E& error() const& noexcept { return *err_; }
+  E& error() & noexcept { return *err_; }
+
+private:
+  std::optional<E> err_;
 };
 
 } // namespace pathmap

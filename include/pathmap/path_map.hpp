@@ -23,11 +23,15 @@
 /// nodes (copy-on-write with atomic counts). One map may be read from many threads at once
 /// when nobody writes it. Concurrent writers in one map go through a `zipper_head`.
 
+#include <concepts>
 #include <cstddef>
+#include <functional>
 #include <initializer_list>
 #include <optional>
+#include <ranges>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -43,6 +47,12 @@ namespace pathmap {
 
 template <class V>
 class zipper_head;
+template <class V>
+class read_zipper_owned;
+template <class V>
+class write_zipper_owned;
+template <class V>
+class zipper_head_owned;
 
 template <class V>
 class path_map {
@@ -67,6 +77,26 @@ public:
   path_map(std::initializer_list<std::pair<path_view, V>> items) {
     for (auto& [p, v] : items)
       set_val_at(p, v);
+  }
+
+  /// A map of the `(path, value)` pairs of `items`, inserted in order (a later duplicate
+  /// overwrites an earlier one). For a value type that carries nothing (`std::monostate`, or
+  /// any empty class), `items` may also be a range of paths, each given the value `V{}`.
+  template <std::ranges::input_range R>
+  static path_map from_iter(R&& items) {
+    using item = std::ranges::range_reference_t<R>;
+    path_map m;
+    for (auto&& it : items) {
+      if constexpr (std::is_convertible_v<item, path_view>) {
+        static_assert(std::is_empty_v<V> && std::is_default_constructible_v<V>,
+                      "from_iter of bare paths needs a value type that carries nothing");
+        m.set_val_at(path_view(it), V{});
+      } else {
+        auto&& [p, v] = it;
+        m.set_val_at(path_view(p), V(std::forward<decltype(v)>(v)));
+      }
+    }
+    return m;
   }
 
   /// A map with one value.
@@ -204,6 +234,20 @@ public:
   /// lives; dropping the head gives it back (see zipper_head.hpp).
   pathmap::zipper_head<V> zipper_head();
 
+  // -- owning forms (owned_zippers.hpp) ---------------------------------------------------
+  // Each takes the map (`std::move(map).into_...`) and gives it back with `into_map()`.
+
+  /// A read zipper rooted at `p` that owns the map.
+  read_zipper_owned<V> into_read_zipper(path_view p) &&;
+  /// A write zipper rooted at `p` that owns the map.
+  write_zipper_owned<V> into_write_zipper(path_view p) &&;
+  /// A zipper head rooted at `p` (created when missing) that owns the map and takes requests
+  /// from several threads at once.
+  zipper_head_owned<V> into_zipper_head(path_view p) &&;
+  /// Consuming iteration: an input range of `(std::vector<std::uint8_t> path, V value)` in
+  /// order, the root value first, each value moved out of the map as the range reaches it.
+  auto into_iter() &&;
+
   // -- iteration ---------------------------------------------------------------------------
 
   /// Calls `f(path, value)` for every value in order, the root value first.
@@ -211,6 +255,22 @@ public:
   void for_each_value(F&& f) const {
     for (auto&& [path, v] : *this)
       f(path, v);
+  }
+
+  /// Calls `f(path, value)` for the values in order, the root value first, until `f` fails:
+  /// `f` returns an `expected`-like result (`pathmap::expected<void, E>`, for instance), the
+  /// first one without a value is returned as is, and when every call succeeds the result is
+  /// a default-constructed (successful) one.
+  template <class F, class R = std::invoke_result_t<F&, path_view, const V&>>
+    requires requires(const R& r) {
+      { r.has_value() } -> std::convertible_to<bool>;
+      R{};
+    }
+  R try_for_each_value(F&& f) const {
+    for (auto&& [path, v] : *this)
+      if (R r = f(path, v); !r.has_value())
+        return r;
+    return R{};
   }
 
   /// Iterates `(path_view, const V&)` pairs in order; the path view is valid until the

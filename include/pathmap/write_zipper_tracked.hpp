@@ -27,6 +27,11 @@
 
 namespace pathmap {
 
+// Declared here too: when read_zipper_tracked.hpp is included first, this file is reached
+// (through path_map.hpp and zipper_head.hpp) before that class is.
+template <class V>
+class read_zipper_tracked;
+
 template <class V>
 class write_zipper_tracked : public write_zipper<V> {
 public:

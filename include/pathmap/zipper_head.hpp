@@ -51,6 +51,13 @@
 
 namespace pathmap {
 
+// Declared here too: when a tracked zipper's header is included first, this file is reached
+// (through path_map.hpp) before that zipper's class is.
+template <class V>
+class read_zipper_tracked;
+template <class V>
+class write_zipper_tracked;
+
 template <class V>
 class zipper_head {
   using ptr = detail::node_ptr<V>;
@@ -227,3 +234,6 @@ pathmap::zipper_head<V> write_zipper<V>::zipper_head() {
 }
 
 } // namespace pathmap
+
+// The owning forms need the complete head (path_map.hpp includes this file at its end).
+#include "pathmap/owned_zippers.hpp"

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "pathmap/detail/compact_ops.hpp"
+#include "pathmap/detail/merkle_ops.hpp"
 #include "pathmap/detail/trie_ops.hpp"
 #include "pathmap/detail/value_cursor.hpp"
 #include "pathmap/lattice.hpp"
@@ -53,6 +54,13 @@ template <class V>
 class write_zipper_owned;
 template <class V>
 class zipper_head_owned;
+
+/// What `path_map::merkleize()` did: the nodes it walked (a node shared within the map once)
+/// and the distinct nodes the map holds afterwards.
+struct merkleize_result {
+  std::size_t nodes = 0;
+  std::size_t distinct = 0;
+};
 
 template <class V>
 class path_map {
@@ -213,6 +221,19 @@ public:
   /// iterators like any write. Basic exception guarantee: if a value's copy throws, the map is
   /// partly repacked and still equal to what it was.
   void compact() { detail::compact_ops<V>::compact(root_); }
+
+  /// Folds identical subtries into one shared node each: subtries holding the same paths with
+  /// equal values (`==`; hashed with `std::hash<V>` when there is one) end up as one node, as
+  /// the crate's `merkleize` does. The content does not change; memory falls wherever the map
+  /// repeats itself (the common suffixes of a set of words). Other maps that share nodes with
+  /// this one are not affected: changed nodes are copied, never edited. O(nodes), no recursion.
+  merkleize_result merkleize()
+    requires std::equality_comparable<V>
+  {
+    merkleize_result r;
+    root_ = detail::merkle_ops<V>::merkleize(root_.get(), r.nodes, r.distinct);
+    return r;
+  }
 
   // -- zippers -------------------------------------------------------------------------
 

@@ -49,6 +49,8 @@ namespace pathmap {
 template <class V>
 class zipper_head;
 template <class V>
+class trie_ref;
+template <class V>
 class read_zipper_owned;
 template <class V>
 class write_zipper_owned;
@@ -251,6 +253,10 @@ public:
     return pathmap::write_zipper<V>(&root_, &root_val_, p);
   }
 
+  /// A read-only reference to the position `p` (trie_ref.hpp): it cannot move; it reads the
+  /// value and children there and makes maps and zippers rooted there.
+  pathmap::trie_ref<V> trie_ref_at_path(path_view p) const;
+
   /// A zipper head rooted at the map root. The map must not be used otherwise while the head
   /// lives; dropping the head gives it back (see zipper_head.hpp).
   pathmap::zipper_head<V> zipper_head();
@@ -356,6 +362,12 @@ public:
   path_map join(const path_map& other) const requires lattice_type<V>;
   path_map meet(const path_map& other) const requires lattice_type<V>;
   path_map subtract(const path_map& other) const requires distributive_lattice_type<V>;
+  /// The crate's `subtract_cow`: the same result as `subtract`, skipping every subtrie that is
+  /// the same node on both sides, which `subtract` here already does (a shared node cancels
+  /// without being visited), so the two are one operation.
+  path_map subtract_cow(const path_map& other) const requires distributive_lattice_type<V> {
+    return subtract(other);
+  }
   path_map restrict(const path_map& other) const;
   algebraic_status join_into(path_map other) requires lattice_type<V>;
   algebraic_status meet_into(const path_map& other) requires lattice_type<V>;
@@ -486,3 +498,4 @@ std::optional<path_map<V>> write_zipper<V>::take_map(bool prune) {
 
 #include "pathmap/algebra.hpp"
 #include "pathmap/zipper_head.hpp"
+#include "pathmap/trie_ref.hpp"

@@ -22,6 +22,9 @@
 
 namespace pathmap {
 
+template <class V>
+class trie_ref;
+
 /// A read-only zipper. Made by `path_map::read_zipper()`, `read_zipper_at_path(p)` and
 /// `fork_read_zipper()` on any zipper.
 template <class V>
@@ -49,6 +52,9 @@ public:
     z.core_.fork_from(core);
     return z;
   }
+
+  /// A read-only reference to the focus followed by `p` (trie_ref.hpp).
+  trie_ref<V> trie_ref_at_path(path_view p) const;
 
 private:
   detail::zipper_core<V> core_;

@@ -251,6 +251,18 @@ TEST_CASE("subtract with integer values: equal values cancel, different ones sta
   CHECK(vals(a.subtract(b)) == "diff=2|only=3");
 }
 
+TEST_CASE("subtract_cow gives subtract's result; a copy cancels except where it changed") {
+  auto a = build_map<int>({{"same", 1}, {"diff", 2}, {"only", 3}, {"deep/er/path", 4}});
+  auto b = build_map<int>({{"same", 1}, {"diff", 5}});
+  CHECK(vals(a.subtract_cow(b)) == vals(a.subtract(b)));
+  CHECK(a.subtract_cow(a).is_empty());
+  path_map<int> copy = a;
+  copy.set_val_at("diff", 7);
+  copy.set_val_at("new", 8);
+  CHECK(vals(a.subtract_cow(copy)) == "diff=2");
+  CHECK(vals(a.subtract_cow(copy)) == vals(a.subtract(copy)));
+}
+
 // -- restrict ----------------------------------------------------------------------------------------
 
 TEST_CASE("restrict keeps the paths with a valued prefix in the other map") {

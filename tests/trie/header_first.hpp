@@ -8,6 +8,7 @@
 #include "pathmap/owned_zippers.hpp"
 #include "pathmap/path_map.hpp"
 #include "pathmap/serialization.hpp"
+#include "pathmap/trie_ref.hpp"
 
 namespace {
 
@@ -21,6 +22,7 @@ namespace {
     if (r && w)
       n += r->val_count() + std::move(*w).into_read_zipper().val_count();
   }
+  n += m.trie_ref_at_path("a").val_count() + m.read_zipper().trie_ref_at_path("a").val_count();
   auto owned = std::move(m).into_zipper_head("c");
   n += std::move(owned).into_map().into_read_zipper({}).val_count();
   return n;

@@ -1,0 +1,88 @@
+// trie_ref_at_path on maps and read zippers (PATHMAP-SPEC §1.4, §2.2 TrieRef, §2.3
+// ZipperReadOnlySubtries).
+#include "pathmap/trie_ref.hpp"
+
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using pathmap::path_map;
+using pathmap::path_view;
+using namespace pathmap_test;
+
+namespace {
+
+path_map<int> sample() {
+  return path_map<int>{{"", 0}, {"arrow", 1}, {"bow", 2}, {"cannon", 3}, {"cannonade", 4}};
+}
+
+} // namespace
+
+TEST_CASE("a trie reference reads the value and children at its position") {
+  const auto m = sample();
+  auto r = m.trie_ref_at_path("cannon");
+  CHECK(r.path_exists());
+  CHECK(r.is_val());
+  CHECK(*r.val() == 3);
+  CHECK(r.get_val() == m.get_val_at("cannon"));
+  CHECK(r.child_count() == 1);
+  CHECK(r.child_mask().test('a'));
+  CHECK(r.val_count() == 2);
+  CHECK(r.origin_path() == path_view("cannon"));
+
+  auto inside = m.trie_ref_at_path("can"); // inside a compressed key
+  CHECK(inside.path_exists());
+  CHECK_FALSE(inside.is_val());
+  CHECK(inside.child_count() == 1);
+  CHECK(inside.child_mask().test('n'));
+
+  auto root = m.trie_ref_at_path({});
+  CHECK(*root.val() == 0);
+  CHECK(root.child_count() == 3);
+  CHECK(root.val_count() == 5);
+}
+
+TEST_CASE("a trie reference makes maps and read zippers rooted at its position") {
+  const auto m = sample();
+  auto r = m.trie_ref_at_path("cannon");
+  path_map<int> below = r.make_map();
+  CHECK(below.val_count() == 2);
+  CHECK(*below.get_val_at({}) == 3);
+  CHECK(*below.get_val_at("ade") == 4);
+  auto z = r.fork_read_zipper();
+  CHECK(z.at_root());
+  CHECK(z.root_prefix_path() == path_view("cannon"));
+  CHECK(z.to_next_val());
+  CHECK(z.path() == path_view("ade"));
+  z.reset();
+  CHECK_FALSE(z.ascend_byte()); // rooted at the reference
+}
+
+TEST_CASE("a trie reference on a missing path answers nothing and creates nothing") {
+  auto m = sample();
+  auto r = m.trie_ref_at_path("cannonball");
+  CHECK_FALSE(r.path_exists());
+  CHECK_FALSE(r.is_val());
+  CHECK(r.val() == nullptr);
+  CHECK(r.child_count() == 0);
+  CHECK(r.child_mask().empty());
+  CHECK(r.val_count() == 0);
+  CHECK(r.make_map().is_empty());
+  CHECK_FALSE(m.path_exists_at("cannonb"));
+}
+
+TEST_CASE("a read zipper's trie reference is at its focus followed by the path") {
+  const auto m = sample();
+  auto z = m.read_zipper_at_path("ca");
+  z.descend_to("nn");
+  auto r = z.trie_ref_at_path("on");
+  CHECK(*r.val() == 3);
+  CHECK(r.origin_path() == path_view("cannon"));
+  CHECK(z.path() == path_view("nn")); // the zipper did not move
+  auto here = z.trie_ref_at_path({});
+  CHECK(here.origin_path() == path_view("cann"));
+  CHECK_FALSE(here.is_val());
+  CHECK(here.val_count() == 2);
+}

@@ -22,6 +22,9 @@
 ///   (hanging at several paths, or in several maps) are computed once and reused wherever the
 ///   node appears again, keyed by node identity. It gives the same result as the stepping form
 ///   when the closure ignores paths.
+/// - `into_cata_side_effect_fallible` and `into_cata_jumping_side_effect_fallible`: the same
+///   with a closure that returns `expected<W, E>`; the first error ends the fold and is
+///   returned, and the closure is not called again.
 /// `W` is deduced from the closure's return type when the closure is not generic; otherwise
 /// name it: `into_cata_side_effect<int>(map, alg)`.
 ///
@@ -52,6 +55,7 @@
 
 #include "pathmap/byte_mask.hpp"
 #include "pathmap/detail/algebra_ops.hpp"
+#include "pathmap/expected.hpp"
 #include "pathmap/path.hpp"
 #include "pathmap/path_map.hpp"
 
@@ -283,6 +287,31 @@ W run_cata(const S& src, Alg& alg) {
   return eng.run(s.root, s.val, alg);
 }
 
+/// Thrown by the fallible forms' closure adapter to leave the engine at the first error (the
+/// error itself is kept by the adapter); never escapes `run_fallible_cata`.
+struct cata_stopped {};
+
+/// The fallible forms: `alg` returns `R`, an `expected<W, E>`; the engine folds `W`s, and the
+/// first error ends the fold, without another call of `alg`, and is returned.
+template <cata_mode M, class R, class S, class Alg>
+R run_fallible_cata(const S& src, Alg& alg) {
+  using W = typename R::value_type;
+  std::optional<typename R::error_type> error;
+  auto unwrap = [&](auto&&... args) -> W {
+    R r = alg(std::forward<decltype(args)>(args)...);
+    if (!r.has_value()) {
+      error.emplace(std::move(r.error()));
+      throw cata_stopped{};
+    }
+    return std::move(*r);
+  };
+  try {
+    return R(run_cata<M, W>(src, unwrap));
+  } catch (const cata_stopped&) {
+    return unexpected(std::move(*error));
+  }
+}
+
 } // namespace detail
 
 // -- catamorphisms ------------------------------------------------------------------------------
@@ -301,6 +330,25 @@ template <class W = void, class S, class Alg>
 auto into_cata_jumping_side_effect(const S& src, Alg&& alg) -> detail::cata_result_t<W, Alg> {
   using R = detail::cata_result_t<W, Alg>;
   return detail::run_cata<detail::cata_mode::jumping, R>(src, alg);
+}
+
+/// `into_cata_side_effect` with a closure that may fail: it returns `expected<W, E>` (and gets
+/// the children's `W`s); the fold stops at the first error, calls the closure no more and
+/// returns that error, else the folded `W`. `R` (the closure's return type when not given) is
+/// the `expected` type.
+template <class R = void, class S, class Alg>
+auto into_cata_side_effect_fallible(const S& src, Alg&& alg) -> detail::cata_result_t<R, Alg> {
+  return detail::run_fallible_cata<detail::cata_mode::stepping, detail::cata_result_t<R, Alg>>(
+    src, alg);
+}
+
+/// `into_cata_jumping_side_effect` with a closure that may fail (as
+/// `into_cata_side_effect_fallible`).
+template <class R = void, class S, class Alg>
+auto into_cata_jumping_side_effect_fallible(const S& src, Alg&& alg)
+  -> detail::cata_result_t<R, Alg> {
+  return detail::run_fallible_cata<detail::cata_mode::jumping, detail::cata_result_t<R, Alg>>(
+    src, alg);
 }
 
 /// Stepping fold with a pure closure `alg(mask, children, val)`; the children results of a

@@ -125,6 +125,64 @@ TEST_CASE("jumping cata runs only where there is a value or a fork, with jump le
                                           "ab:2:2", "q:1:0", ":0:2"});
 }
 
+TEST_CASE("fallible cata folds like the plain one, or stops at the first error and returns it") {
+  auto m = roman_map<int>();
+  using result = pathmap::expected<int, std::string>;
+  auto sum = [](std::span<int> kids, const int* v) {
+    int s = v ? 1 : 0;
+    for (int k : kids)
+      s += k;
+    return s;
+  };
+  result all = pathmap::into_cata_side_effect_fallible(
+    m, [&](const byte_mask&, std::span<int> kids, const int* v, path_view) -> result {
+      return sum(kids, v);
+    });
+  REQUIRE(all.has_value());
+  CHECK(*all == int(m.val_count()));
+
+  // Stop at the first value in fold order (children first): no call after it.
+  std::vector<std::string> seen;
+  result stopped = pathmap::into_cata_side_effect_fallible(
+    m, [&](const byte_mask&, std::span<int> kids, const int* v, path_view p) -> result {
+      seen.push_back(str(p));
+      if (v)
+        return pathmap::unexpected("value at " + str(p));
+      return sum(kids, v);
+    });
+  REQUIRE_FALSE(stopped.has_value());
+  REQUIRE_FALSE(seen.empty());
+  CHECK(stopped.error() == "value at " + seen.back());
+  CHECK(m.contains(seen.back()));
+  for (std::size_t i = 0; i + 1 < seen.size(); ++i)
+    CHECK_FALSE(m.contains(seen[i]));
+
+  // The jumping form: the same, with jump lengths.
+  int calls = 0;
+  result jumped = pathmap::into_cata_jumping_side_effect_fallible(
+    m, [&](const byte_mask&, std::span<int> kids, std::size_t, const int* v, path_view) -> result {
+      ++calls;
+      if (calls == 3)
+        return pathmap::unexpected(std::string("third call"));
+      return sum(kids, v);
+    });
+  REQUIRE_FALSE(jumped.has_value());
+  CHECK(jumped.error() == "third call");
+  CHECK(calls == 3);
+  result whole = pathmap::into_cata_jumping_side_effect_fallible(
+    m, [&](const byte_mask&, std::span<int> kids, std::size_t, const int* v, path_view) -> result {
+      return sum(kids, v);
+    });
+  CHECK(*whole == int(m.val_count()));
+
+  // An exception of the closure's own still reaches the caller.
+  CHECK_THROWS_AS(pathmap::into_cata_side_effect_fallible(
+                    m, [](const byte_mask&, std::span<int>, const int*, path_view) -> result {
+                      throw std::runtime_error("mine");
+                    }),
+                  std::runtime_error);
+}
+
 TEST_CASE("cata over a zipper folds the subtrie below its focus, also inside a key") {
   auto m = roman_map<int>();
   auto count = [](const byte_mask&, std::span<std::size_t> kids, const int* v, path_view) {

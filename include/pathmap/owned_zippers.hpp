@@ -92,6 +92,11 @@ public:
     read_zipper<V>::operator=(box::map_->read_zipper());
     return m;
   }
+
+  /// The leaf paths below the root (path_iter.hpp); the range owns the map.
+  path_iter<read_zipper_owned> into_path_iter() && {
+    return path_iter<read_zipper_owned>(std::move(*this));
+  }
 };
 
 /// A write zipper that owns its map. See the file comment.

@@ -19,6 +19,7 @@
 /// changes it. A read zipper itself is not synchronized.
 
 #include "pathmap/detail/core_zipper.hpp"
+#include "pathmap/path_iter.hpp"
 
 namespace pathmap {
 
@@ -55,6 +56,9 @@ public:
 
   /// A read-only reference to the focus followed by `p` (trie_ref.hpp).
   trie_ref<V> trie_ref_at_path(path_view p) const;
+
+  /// The leaf paths below the root, in order (path_iter.hpp).
+  path_iter<read_zipper> into_path_iter() && { return path_iter<read_zipper>(std::move(*this)); }
 
 private:
   detail::zipper_core<V> core_;

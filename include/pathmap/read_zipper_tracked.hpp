@@ -48,6 +48,11 @@ public:
   read_zipper_tracked(read_zipper_tracked&&) noexcept = default;
   read_zipper_tracked& operator=(read_zipper_tracked&&) noexcept = default;
 
+  /// The leaf paths below the root (path_iter.hpp); the range holds this reader and its lock.
+  path_iter<read_zipper_tracked> into_path_iter() && {
+    return path_iter<read_zipper_tracked>(std::move(*this));
+  }
+
   /// Another reader at the same root and focus, with its own reader lock. Throws
   /// `std::overflow_error` in the (practically unreachable) case of 2^32 readers on one path.
   read_zipper_tracked(const read_zipper_tracked& o)

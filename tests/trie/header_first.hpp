@@ -23,6 +23,8 @@ namespace {
       n += r->val_count() + std::move(*w).into_read_zipper().val_count();
   }
   n += m.trie_ref_at_path("a").val_count() + m.read_zipper().trie_ref_at_path("a").val_count();
+  for (pathmap::path_view p : m.read_zipper().into_path_iter())
+    n += p.size();
   auto owned = std::move(m).into_zipper_head("c");
   n += std::move(owned).into_map().into_read_zipper({}).val_count();
   return n;

@@ -1,5 +1,6 @@
 // trie_ref_at_path on maps and read zippers (PATHMAP-SPEC §1.4, §2.2 TrieRef, §2.3
-// ZipperReadOnlySubtries).
+// ZipperReadOnlySubtries), and read zippers' into_path_iter (§2.2).
+#include "pathmap/path_map.hpp"
 #include "pathmap/trie_ref.hpp"
 
 #include "test_support.hpp"
@@ -7,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 using pathmap::path_map;
 using pathmap::path_view;
@@ -85,4 +87,43 @@ TEST_CASE("a read zipper's trie reference is at its focus followed by the path")
   CHECK(here.origin_path() == path_view("cann"));
   CHECK_FALSE(here.is_val());
   CHECK(here.val_count() == 2);
+}
+
+// -- into_path_iter --------------------------------------------------------------------------
+
+namespace {
+
+template <class Z>
+std::vector<std::string> leaves(Z z) {
+  std::vector<std::string> out;
+  for (path_view p : std::move(z).into_path_iter())
+    out.push_back(str(p));
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("into_path_iter yields every leaf path below the root, valued or dangling, in order") {
+  auto m = sample();
+  m.create_path("bowl/dangling"); // "bow" is no leaf now
+  m.create_path("dart");          // a dangling leaf
+  CHECK(leaves(m.read_zipper()) ==
+        std::vector<std::string>{"arrow", "bowl/dangling", "cannonade", "dart"});
+  CHECK(leaves(m.read_zipper_at_path("can")) == std::vector<std::string>{"nonade"});
+  CHECK(leaves(m.read_zipper_at_path("bowl/dangling")).empty()); // the root is not a leaf
+  CHECK(leaves(m.read_zipper_at_path("missing")).empty());
+  CHECK(leaves(path_map<int>().read_zipper()).empty());
+
+  auto moved = m.read_zipper();
+  moved.descend_to("cannon"); // starts from the root whatever the focus
+  CHECK(leaves(std::move(moved)).size() == 4);
+}
+
+TEST_CASE("into_path_iter on owned and tracked readers keeps what they own alive") {
+  CHECK(leaves(sample().into_read_zipper("c")) == std::vector<std::string>{"annonade"});
+  auto m = sample();
+  auto head = m.zipper_head();
+  auto r = head.read_zipper_at_path("bo");
+  REQUIRE(r);
+  CHECK(leaves(std::move(*r)) == std::vector<std::string>{"w"});
 }

@@ -4,6 +4,7 @@
 /// implemented once over `zipper_core`. `Self` provides `read_core() const` (the engine,
 /// brought up to date) and `move_core()` (the engine, for moving).
 
+#include <cstdint>
 #include <optional>
 
 #include "pathmap/byte_mask.hpp"
@@ -60,6 +61,22 @@ public:
   bool path_exists() const { return rc().path_exists(); }
   std::size_t child_count() const { return rc().child_count(); }
   byte_mask child_mask() const { return rc().child_mask(); }
+
+  /// The crate's `shared_node_id`: an identity of the node whose root is the focus (the same
+  /// for the same node in memory, so equal ids mean equal subtries), or nothing when the focus
+  /// is not at a node's root (inside a key, at a leaf, on a missing path). Node boundaries are
+  /// this implementation's own: for optimizations only.
+  std::optional<std::uint64_t> shared_node_id() const {
+    const node_header* n = rc().focus_node();
+    if (n == nullptr)
+      return std::nullopt;
+    return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(n));
+  }
+  /// The crate's `is_shared`: whether the focus can be reached along more than one path, in
+  /// this map or another (the node whose root it is, or the node holding it, has more than one
+  /// reference; nodes packed by `compact()` always count as shared). It does not carry over to
+  /// descendants. For optimizations only.
+  bool is_shared() const { return rc().focus_shared(); }
   /// Values at and below the focus. O(size of the subtrie).
   std::size_t val_count() const { return rc().val_count(); }
 

@@ -140,6 +140,29 @@ public:
     return missing_ ? byte_mask{} : trie::child_mask(focus());
   }
 
+  /// The node whose root is the focus: the zipper root's node, or the child of the entry the
+  /// focus ends; null inside a key, at a leaf and on a missing path.
+  const node_header* focus_node() const noexcept {
+    if (missing_)
+      return nullptr;
+    const frame& f = stack_.back();
+    if (f.e < 0)
+      return f.h;
+    return f.off >= ops::key_len(f.h, f.e) ? ops::child(f.h, f.e) : nullptr;
+  }
+
+  /// Whether the node whose root is the focus (or, where there is none, the node holding the
+  /// focus) has more than one reference. Packed nodes always do (they count on their arena).
+  bool focus_shared() const noexcept {
+    if (missing_)
+      return false;
+    const frame& f = stack_.back();
+    const node_header* n = focus_node();
+    if (!n && f.e >= 0)
+      n = f.h;
+    return n != nullptr && maybe_shared(n);
+  }
+
   std::size_t val_count() const {
     if (missing_)
       return 0;

@@ -166,6 +166,70 @@ path_map<V> path_map<V>::restrict(const path_map& other) const {
   return from_parts(m.run_ptr(a, b), std::nullopt);
 }
 
+/// The crate's `restrict_by_paths`: `restrict` with a guard of any value type, which also
+/// keeps structure: what `restrict` keeps (the paths and values of this map that have a prefix,
+/// or an equal path, holding a value in `guard`), and every path of this map that exists in
+/// `guard` too (dangling where no guard value covers it). With a guard root value, the whole map. The result is built by
+/// walking this map (positions without a guard value above them and without a guard path are
+/// skipped with what is below them), not by sharing its nodes.
+template <class V>
+template <class G>
+path_map<V> path_map<V>::restrict_by_paths(const path_map<G>& guard) const {
+  if (guard.get_val_at({}) != nullptr)
+    return *this;
+  constexpr std::size_t none = ~std::size_t{0};
+  path_map<V> out;
+  {
+    auto z = read_zipper();
+    auto g = guard.read_zipper();
+    auto w = out.write_zipper();
+    // Every move of `z` below ascends some bytes and then steps to one new last byte; `g` and
+    // `w` follow it the same way, so that a megabyte path costs linear time, not quadratic.
+    std::size_t at = 0; // path length where `g` and `w` stand
+    auto follow = [&] {
+      const path_view p = z.path();
+      const std::size_t up = at - (p.size() - 1);
+      g.ascend(up);
+      w.ascend(up);
+      g.descend_to_byte(p[p.size() - 1]);
+      w.descend_to_byte(p[p.size() - 1]);
+      at = p.size();
+    };
+    std::size_t covered = none; // length of the shortest prefix of the focus with a guard value
+    bool more = z.to_next_step();
+    while (more) {
+      follow();
+      const std::size_t len = at;
+      if (covered != none && covered >= len)
+        covered = none; // that prefix was left behind
+      const bool in_guard = g.path_exists();
+      if (covered == none && in_guard && g.is_val())
+        covered = len;
+      if (covered == none && !in_guard) {
+        // Nothing at or below this position can be kept: go past its subtrie.
+        more = false;
+        while (!more && !z.at_root())
+          more = z.to_next_sibling_byte() || (z.ascend_byte(), false);
+        if (!more)
+          break;
+        // `z` went up to the parent of the sibling it stands on now: `follow` catches up.
+        continue;
+      }
+      if (covered != none) {
+        // Below a guard value everything of this map stays, as in `restrict`.
+        if (const V* v = z.val())
+          w.set_val(*v);
+        else if (z.child_count() == 0)
+          w.create_path();
+      } else if (in_guard && (z.child_mask() & g.child_mask()).empty()) {
+        w.create_path(); // the deepest path here that both maps have
+      }
+      more = z.to_next_step();
+    }
+  }
+  return out;
+}
+
 /// Joins `other` into this map (root values included). Returns `identity` when nothing
 /// changed, `none` when the map is (still) empty, `element` otherwise.
 template <class V>

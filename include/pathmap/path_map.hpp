@@ -369,6 +369,8 @@ public:
     return subtract(other);
   }
   path_map restrict(const path_map& other) const;
+  template <class G>
+  path_map restrict_by_paths(const path_map<G>& guard) const;
   algebraic_status join_into(path_map other) requires lattice_type<V>;
   algebraic_status meet_into(const path_map& other) requires lattice_type<V>;
   algebraic_status subtract_into(const path_map& other) requires distributive_lattice_type<V>;

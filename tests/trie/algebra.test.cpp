@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <random>
 #include <set>
 #include <span>
 #include <string>
@@ -312,6 +313,80 @@ TEST_CASE("restrict keeps left dangling paths below an allowed prefix") {
   auto r = a.restrict(b);
   CHECK(r.path_exists_at("keep/dangling"));
   CHECK_FALSE(r.path_exists_at("drop"));
+}
+
+TEST_CASE("restrict_by_paths: restrict's values, plus the paths both maps have, any guard type") {
+  path_map<int> a;
+  a.set_val_at("abc", 1);
+  a.set_val_at("abd", 2);
+  a.set_val_at("x/y", 3);
+  a.set_val_at("x/z", 4);
+  a.create_path("x/dangling");
+  path_map<std::string> guard;
+  guard.create_path("abcdef"); // longer than a's "abc", no value: structure only
+  guard.set_val_at("x/", "all of x/");
+  auto r = a.restrict_by_paths(guard);
+  CHECK(vals(r) == "x/y=3|x/z=4");
+  CHECK(r.path_exists_at("abc"));       // exists in both: kept, dangling
+  CHECK_FALSE(r.path_exists_at("abd")); // only in a
+  CHECK(r.path_exists_at("x/dangling")); // below a guard value, as restrict keeps it
+  CHECK_FALSE(r.get_val_at({}));
+
+  path_map<std::monostate> everything;
+  everything.set_val_at({}, {});
+  CHECK(a.restrict_by_paths(everything).root_node() == a.root_node());
+  CHECK(a.restrict_by_paths(path_map<char>()).is_empty());
+}
+
+TEST_CASE("restrict_by_paths walks megabyte paths in linear time") {
+  const std::string deep(std::size_t{1} << 20, 'q');
+  path_map<int> a;
+  for (std::size_t len = 1; len <= deep.size(); len += 4096)
+    a.set_val_at(path_view(deep).subview(0, len), int(len));
+  a.set_val_at(deep, -1);
+  path_map<std::monostate> by_value;
+  by_value.set_val_at("q", {});
+  CHECK(a.restrict_by_paths(by_value).val_count() == a.val_count());
+  path_map<std::monostate> by_path;
+  by_path.create_path(deep);
+  auto r = a.restrict_by_paths(by_path);
+  CHECK(r.val_count() == 0);
+  CHECK(r.path_exists_at(deep));
+}
+
+TEST_CASE("restrict_by_paths agrees with restrict on values and adds the common paths") {
+  for (std::uint64_t seed : {11u, 12u, 13u, 14u}) {
+    CAPTURE(seed);
+    std::mt19937_64 rng(seed);
+    auto random_map = [&](int n) {
+      path_map<int> m;
+      for (int i = 0; i < n; ++i) {
+        std::string k;
+        for (int l = 1 + int(rng() % 6); l > 0; --l)
+          k.push_back(char('a' + rng() % 3));
+        if (rng() % 4 == 0)
+          m.create_path(k);
+        else
+          m.set_val_at(k, int(rng() % 100));
+      }
+      return m;
+    };
+    auto a = random_map(int(scaled(300, 60))), b = random_map(int(scaled(40, 10)));
+    auto r = a.restrict_by_paths(b);
+    auto plain = a.restrict(b);
+    CHECK(vals(r) == vals(plain));
+    std::set<std::string> want;
+    for (auto& p : all_paths(plain))
+      want.insert(p);
+    std::set<std::string> in_b;
+    for (auto& p : all_paths(b))
+      in_b.insert(p);
+    for (auto& p : all_paths(a))
+      if (in_b.count(p))
+        want.insert(p);
+    auto got_v = all_paths(r);
+    CHECK(std::set<std::string>(got_v.begin(), got_v.end()) == want);
+  }
 }
 
 // -- root values ------------------------------------------------------------------------------------

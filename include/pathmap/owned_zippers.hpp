@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "pathmap/detail/single_pass.hpp"
 #include "pathmap/path_map.hpp"
 #include "pathmap/zipper_head.hpp"
 
@@ -133,31 +134,7 @@ template <class V>
 class write_zipper_owned<V>::drain {
 public:
   using item = std::pair<std::vector<std::uint8_t>, V>;
-
-  class iterator {
-  public:
-    using value_type = item;
-    using difference_type = std::ptrdiff_t;
-    using iterator_concept = std::input_iterator_tag;
-
-    iterator() = default;
-    item& operator*() const { return *r_->cur_; }
-    item* operator->() const { return &*r_->cur_; }
-    iterator& operator++() {
-      r_->advance();
-      return *this;
-    }
-    void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& i, std::default_sentinel_t) noexcept {
-      return i.done();
-    }
-
-  private:
-    friend class drain;
-    explicit iterator(drain* r) : r_(r) {}
-    bool done() const noexcept { return !r_ || !r_->cur_; }
-    drain* r_ = nullptr;
-  };
+  using iterator = detail::single_pass_iterator<drain, item, item&>;
 
   explicit drain(write_zipper_owned z) : z_(std::move(z)) { advance(); }
   drain(drain&&) noexcept = default;
@@ -168,6 +145,10 @@ public:
   std::default_sentinel_t end() const noexcept { return {}; }
 
 private:
+  friend iterator;
+
+  item& current() { return *cur_; }
+  bool exhausted() const noexcept { return !cur_; }
   /// Takes the first value left below the root: removing each value with pruning keeps the
   /// next one first, so no position has to survive the removal.
   void advance() {

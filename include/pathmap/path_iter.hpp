@@ -15,6 +15,7 @@
 #include <iterator>
 #include <utility>
 
+#include "pathmap/detail/single_pass.hpp"
 #include "pathmap/path.hpp"
 
 namespace pathmap {
@@ -22,29 +23,7 @@ namespace pathmap {
 template <class Z>
 class path_iter {
 public:
-  class iterator {
-  public:
-    using value_type = path_view;
-    using difference_type = std::ptrdiff_t;
-    using iterator_concept = std::input_iterator_tag;
-
-    iterator() = default;
-    path_view operator*() const { return r_->z_.path(); }
-    iterator& operator++() {
-      r_->advance();
-      return *this;
-    }
-    void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& i, std::default_sentinel_t) noexcept {
-      return i.done();
-    }
-
-  private:
-    friend class path_iter;
-    explicit iterator(path_iter* r) : r_(r) {}
-    bool done() const noexcept { return !r_ || r_->done_; }
-    path_iter* r_ = nullptr;
-  };
+  using iterator = detail::single_pass_iterator<path_iter, path_view, path_view>;
 
   /// Takes `z`, whose focus goes back to its root first.
   explicit path_iter(Z z) : z_(std::move(z)) {
@@ -57,6 +36,10 @@ public:
   std::default_sentinel_t end() const noexcept { return {}; }
 
 private:
+  friend iterator;
+
+  path_view current() const { return z_.path(); }
+  bool exhausted() const noexcept { return done_; }
   void advance() {
     while (z_.to_next_step())
       if (z_.child_count() == 0)

@@ -17,14 +17,6 @@ using namespace pathmap_test;
 
 namespace {
 
-template <class V>
-std::vector<std::pair<std::string, V>> contents(const path_map<V>& m) {
-  std::vector<std::pair<std::string, V>> out;
-  for (auto&& [p, v] : m)
-    out.emplace_back(str(p), v);
-  return out;
-}
-
 /// The node holding everything below `p` (null when `p` is inside a key or missing).
 template <class V>
 const void* node_below(const path_map<V>& m, path_view p) {
@@ -53,7 +45,7 @@ TEST_CASE("merkleize folds only subtries whose values are equal too") {
   m.merkleize();
   CHECK(node_below(m, "a/") == node_below(m, "b/"));
   CHECK(node_below(m, "a/") != node_below(m, "c/"));
-  CHECK(contents(m) == contents(path_map<int>{
+  CHECK(items(m) == items(path_map<int>{
                          {"a/x", 1}, {"a/y", 2}, {"b/x", 1}, {"b/y", 2}, {"c/x", 1}, {"c/y", 3}}));
 }
 
@@ -64,7 +56,7 @@ TEST_CASE("a write below a folded subtrie changes only its own path") {
   m.set_val_at("left/p", 10);
   m.remove_val_at("right/q", true);
   *m.get_val_mut_at("right/p") = 20;
-  CHECK(contents(m) ==
+  CHECK(items(m) ==
         std::vector<std::pair<std::string, int>>{{"left/p", 10}, {"left/q", 2}, {"right/p", 20}});
 }
 
@@ -97,11 +89,11 @@ TEST_CASE("merkleize keeps the content, is idempotent and leaves copies alone") 
     CHECK(r.distinct <= r.nodes);
     CHECK(r.distinct < r.nodes);
     std::vector<std::pair<std::string, int>> expect(model.begin(), model.end());
-    CHECK(contents(m) == expect);
+    CHECK(items(m) == expect);
     for (auto& [k, v] : model)
       CHECK(*m.get_val_at(k) == v);
     CHECK(before.root_node() == before_root);
-    CHECK(contents(before) == expect);
+    CHECK(items(before) == expect);
 
     const void* root = m.root_node();
     auto again = m.merkleize();
@@ -130,7 +122,7 @@ TEST_CASE("merkleize of empty and root-only maps changes nothing") {
   CHECK(empty.is_empty());
   path_map<int> root_only{{"", 5}};
   root_only.merkleize();
-  CHECK(contents(root_only) == std::vector<std::pair<std::string, int>>{{"", 5}});
+  CHECK(items(root_only) == std::vector<std::pair<std::string, int>>{{"", 5}});
 }
 
 TEST_CASE("merkleize folds megabyte-long equal chains without recursion") {

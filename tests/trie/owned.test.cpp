@@ -18,15 +18,6 @@ using namespace pathmap_test;
 
 namespace {
 
-/// The map's `(path, value)` pairs in iteration order.
-template <class V>
-std::vector<std::pair<std::string, V>> contents(const path_map<V>& m) {
-  std::vector<std::pair<std::string, V>> out;
-  for (auto&& [p, v] : m)
-    out.emplace_back(str(p), v);
-  return out;
-}
-
 path_map<int> sample() {
   return path_map<int>{{"", 0}, {"arrow", 1}, {"bow", 2}, {"cannon", 3}, {"cannonade", 4}};
 }
@@ -34,13 +25,13 @@ path_map<int> sample() {
 } // namespace
 
 TEST_CASE("from_iter inserts pairs in order, a later duplicate overwriting an earlier one") {
-  std::vector<std::pair<std::string, int>> items{{"b", 1}, {"a", 2}, {"b", 3}, {"", 4}};
-  auto m = path_map<int>::from_iter(items);
-  CHECK(contents(m) == std::vector<std::pair<std::string, int>>{{"", 4}, {"a", 2}, {"b", 3}});
+  std::vector<std::pair<std::string, int>> pairs{{"b", 1}, {"a", 2}, {"b", 3}, {"", 4}};
+  auto m = path_map<int>::from_iter(pairs);
+  CHECK(items(m) == std::vector<std::pair<std::string, int>>{{"", 4}, {"a", 2}, {"b", 3}});
 
   std::map<std::string, std::string> src{{"x", "1"}, {"xy", "2"}};
   auto s = path_map<std::string>::from_iter(src);
-  CHECK(contents(s) == std::vector<std::pair<std::string, std::string>>{{"x", "1"}, {"xy", "2"}});
+  CHECK(items(s) == std::vector<std::pair<std::string, std::string>>{{"x", "1"}, {"xy", "2"}});
   CHECK(path_map<int>::from_iter(std::vector<std::pair<std::string, int>>{}).is_empty());
 }
 
@@ -86,7 +77,7 @@ TEST_CASE("into_iter yields every path and value in order, moving the values out
   std::vector<std::pair<std::string, int>> got;
   for (auto&& [p, v] : std::move(m).into_iter())
     got.emplace_back(std::string(p.begin(), p.end()), v);
-  CHECK(got == contents(sample()));
+  CHECK(got == items(sample()));
 
   counted::live = 0;
   {
@@ -142,7 +133,7 @@ TEST_CASE("an owned read zipper reads the map it owns, copies in O(1) and gives 
 
   const int* kept = moved.get_val();
   path_map<int> back = std::move(moved).into_map();
-  CHECK(contents(back) == contents(sample()));
+  CHECK(items(back) == items(sample()));
   CHECK(back.get_val_at("cannon") == kept); // the same nodes, not a copy
   CHECK(moved.val_count() == 0);            // consumed: an empty map
   CHECK(*std::move(copy).into_map().get_val_at("bow") == 2);
@@ -197,5 +188,5 @@ TEST_CASE("an owned zipper head at the root keeps the root value and survives a 
     REQUIRE(r);
     CHECK(*r->val() == 0);
   }
-  CHECK(contents(std::move(moved).into_map()) == contents(sample()));
+  CHECK(items(std::move(moved).into_map()) == items(sample()));
 }

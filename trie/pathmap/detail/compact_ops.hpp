@@ -16,19 +16,20 @@
 ///    allocated and written, and only then are its targets' slots switched over, releasing the
 ///    old nodes.
 ///
-/// Shared nodes (a count above one) are looked up in hash maps, so that each is measured once,
-/// copied once above the targets and written once per arena: a map grafted into itself many
-/// times is a DAG with exponentially many paths, and compacting it stays linear in its nodes.
-/// Nodes that are not shared are reached once and need no lookup (hashing every node took a
-/// quarter of the compaction time of the word list).
+/// Shared nodes (a count above one) are looked up in hash maps, so that each is measured once
+/// (`fold_bottom_up`, bottom_up.hpp), copied once above the targets and written once per arena:
+/// a map grafted into itself many times is a DAG with exponentially many paths, and compacting
+/// it stays linear in its nodes. Nodes that are not shared are reached once and need no lookup.
 ///
 /// The map's content never changes, so an exception (allocation, a value's copy) leaves a map
 /// that is partly compacted and equal to what it was.
 
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "pathmap/detail/bottom_up.hpp"
 #include "pathmap/detail/node_ops.hpp"
 
 namespace pathmap::detail {
@@ -95,54 +96,22 @@ private:
   /// below it to `targets`.
   static std::size_t measure(const node_header* root,
                              std::unordered_set<const node_header*>& targets) {
-    struct frame {
-      const node_header* h;
-      int e;              // next entry to look at
-      std::size_t kids;   // where this node's children's results start in `done`
-    };
     struct result {
       const node_header* h;
       std::size_t size;
     };
-    std::unordered_map<const node_header*, std::size_t> shared; // results of shared nodes
-    std::vector<frame> stack{{root, ops::first_entry(root), 0}};
-    std::vector<result> done;
-    while (!stack.empty()) {
-      frame& f = stack.back();
-      if (f.e >= 0) {
-        const node_header* c = ops::child(f.h, f.e);
-        f.e = ops::next_entry(f.h, f.e);
-        if (!c)
-          continue;
-        if (maybe_shared(c)) {
-          auto it = shared.find(c);
-          if (it != shared.end()) {
-            done.push_back({c, it->second});
-            continue;
-          }
-        }
-        stack.push_back({c, ops::first_entry(c), done.size()});
-        continue;
-      }
-      const node_header* h = f.h;
-      const std::size_t kids = f.kids;
-      stack.pop_back();
+    auto finish = [&](const node_header* h, std::span<result> kids) -> result {
       shape s = shape_of(h);
       std::size_t total = s.packable ? node_bound(s) : cannot_pack;
-      for (std::size_t k = kids; k < done.size() && total != cannot_pack; ++k)
-        total = done[k].size > arena_capacity - total ? cannot_pack : total + done[k].size;
+      for (std::size_t k = 0; k < kids.size() && total != cannot_pack; ++k)
+        total = kids[k].size > arena_capacity - total ? cannot_pack : total + kids[k].size;
       if (total == cannot_pack)
-        for (std::size_t k = kids; k < done.size(); ++k)
-          if (done[k].size != cannot_pack)
-            targets.insert(done[k].h);
-      done.resize(kids);
-      if (maybe_shared(h))
-        shared.emplace(h, total);
-      if (stack.empty())
-        return total;
-      done.push_back({h, total});
-    }
-    return cannot_pack; // not reached: the root's frame returns
+        for (const result& k : kids)
+          if (k.size != cannot_pack)
+            targets.insert(k.h);
+      return {h, total};
+    };
+    return fold_bottom_up<V, result>(root, finish).size;
   }
 
   /// Pass 2: makes the nodes above the targets unique and collects the slots holding targets.

@@ -11,15 +11,16 @@
 /// address, which is exact because they are canonical already. So two subtries are folded
 /// when they hold the same paths and equal values, whatever their node kinds.
 ///
-/// Shared input nodes (a count above one) are remembered, so a DAG is walked once per node, not
-/// once per path; unshared ones are reached once and skip that lookup (as in compact_ops.hpp).
+/// The walk is `fold_bottom_up` (bottom_up.hpp): a node shared within the map is folded once.
 
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "pathmap/detail/bottom_up.hpp"
 #include "pathmap/detail/node_ops.hpp"
 
 namespace pathmap::detail {
@@ -34,53 +35,18 @@ struct merkle_ops {
   static ptr merkleize(const node_header* root, std::size_t& nodes, std::size_t& distinct) {
     if (!root)
       return {};
-    struct frame {
-      const node_header* h;
-      int e;                 // next entry to look at
-      std::size_t kids;      // where this node's canonical children start in `done`
-    };
-    std::unordered_map<const node_header*, ptr> seen_shared;
     std::unordered_multimap<std::size_t, ptr> canonical;
-    std::vector<frame> stack{{root, ops::first_entry(root), 0}};
-    std::vector<ptr> done; // canonical children of the nodes on the stack, in entry order
-    for (;;) {
-      frame& f = stack.back();
-      if (f.e >= 0) {
-        const node_header* c = ops::child(f.h, f.e);
-        f.e = ops::next_entry(f.h, f.e);
-        if (!c)
-          continue;
-        if (maybe_shared(c)) {
-          if (auto it = seen_shared.find(c); it != seen_shared.end()) {
-            done.push_back(it->second);
-            continue;
-          }
-        }
-        stack.push_back({c, ops::first_entry(c), done.size()});
-        continue;
-      }
-      const node_header* h = f.h;
-      const std::size_t kids = f.kids;
-      stack.pop_back();
+    return fold_bottom_up<V, ptr>(root, [&](const node_header* h, std::span<ptr> kids) -> ptr {
       ++nodes;
-      ptr node = with_children(h, done.data() + kids);
-      done.resize(kids);
+      ptr node = with_children(h, kids.data());
       const std::size_t key = content_hash(node.get());
-      ptr result;
-      for (auto [it, end] = canonical.equal_range(key); it != end && !result; ++it)
+      for (auto [it, end] = canonical.equal_range(key); it != end; ++it)
         if (same_content(it->second.get(), node.get()))
-          result = it->second;
-      if (!result) {
-        canonical.emplace(key, node);
-        ++distinct;
-        result = std::move(node);
-      }
-      if (maybe_shared(h))
-        seen_shared.emplace(h, result);
-      if (stack.empty())
-        return result;
-      done.push_back(std::move(result));
-    }
+          return it->second;
+      canonical.emplace(key, node);
+      ++distinct;
+      return node;
+    });
   }
 
 private:

@@ -79,9 +79,13 @@ void bm_merkleize(benchmark::State& state) {
 
 int main(int argc, char** argv) {
   return pb::run_suite(argc, argv, [] {
-    for (auto* b : {benchmark::RegisterBenchmark("merkleize/words_set", bm_merkleize<std::monostate>),
-                    benchmark::RegisterBenchmark("merkleize/words_u64", bm_merkleize<std::uint64_t>)})
-      b->UseManualTime()->Iterations(1)->Repetitions(pb::opts().reps)->ReportAggregatesOnly(true)
+    for (auto* b :
+         {benchmark::RegisterBenchmark("merkleize/words_set", bm_merkleize<std::monostate>),
+          benchmark::RegisterBenchmark("merkleize/words_u64", bm_merkleize<std::uint64_t>)})
+      b->UseManualTime()
+        ->Iterations(1)
+        ->Repetitions(pb::opts().reps)
+        ->ReportAggregatesOnly(true)
         ->Unit(benchmark::kMillisecond);
   });
 }

@@ -77,8 +77,8 @@ public:
 
   /// Shares the map (O(1)); the copy stands at the same root and focus.
   read_zipper_owned(const read_zipper_owned& o)
-    : box(path_map<V>(*o.map_)), read_zipper<V>(box::map_->read_zipper_at_path(
-                                   o.root_prefix_path())) {
+    : box(path_map<V>(*o.map_)),
+      read_zipper<V>(box::map_->read_zipper_at_path(o.root_prefix_path())) {
     this->descend_to(o.path());
   }
   read_zipper_owned& operator=(const read_zipper_owned& o) {
@@ -206,8 +206,7 @@ public:
     return locked([&](zipper_head<V>& h) { return h.write_zipper_at_exclusive_path(p); });
   }
   write_zipper_tracked<V> write_zipper_at_exclusive_path_unchecked(path_view p) {
-    return locked(
-      [&](zipper_head<V>& h) { return h.write_zipper_at_exclusive_path_unchecked(p); });
+    return locked([&](zipper_head<V>& h) { return h.write_zipper_at_exclusive_path_unchecked(p); });
   }
   void cleanup_write_zipper(write_zipper_tracked<V> z) {
     locked([&](zipper_head<V>& h) { h.cleanup_write_zipper(std::move(z)); });

@@ -229,9 +229,7 @@ public:
   /// the crate's `merkleize` does. The content does not change; memory falls wherever the map
   /// repeats itself (the common suffixes of a set of words). Other maps that share nodes with
   /// this one are not affected: changed nodes are copied, never edited. O(nodes), no recursion.
-  merkleize_result merkleize()
-    requires std::equality_comparable<V>
-  {
+  merkleize_result merkleize() requires std::equality_comparable<V> {
     merkleize_result r;
     root_ = detail::merkle_ops<V>::merkleize(root_.get(), r.nodes, r.distinct);
     return r;
@@ -289,10 +287,10 @@ public:
   /// first one without a value is returned as is, and when every call succeeds the result is
   /// a default-constructed (successful) one.
   template <class F, class R = std::invoke_result_t<F&, path_view, const V&>>
-    requires requires(const R& r) {
-      { r.has_value() } -> std::convertible_to<bool>;
-      R{};
-    }
+  requires requires(const R& r) {
+    { r.has_value() } -> std::convertible_to<bool>;
+    R{};
+  }
   R try_for_each_value(F&& f) const {
     for (auto&& [path, v] : *this)
       if (R r = f(path, v); !r.has_value())
@@ -499,5 +497,5 @@ std::optional<path_map<V>> write_zipper<V>::take_map(bool prune) {
 } // namespace pathmap
 
 #include "pathmap/algebra.hpp"
-#include "pathmap/zipper_head.hpp"
 #include "pathmap/trie_ref.hpp"
+#include "pathmap/zipper_head.hpp"

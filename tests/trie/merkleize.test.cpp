@@ -45,8 +45,9 @@ TEST_CASE("merkleize folds only subtries whose values are equal too") {
   m.merkleize();
   CHECK(node_below(m, "a/") == node_below(m, "b/"));
   CHECK(node_below(m, "a/") != node_below(m, "c/"));
-  CHECK(items(m) == items(path_map<int>{
-                         {"a/x", 1}, {"a/y", 2}, {"b/x", 1}, {"b/y", 2}, {"c/x", 1}, {"c/y", 3}}));
+  CHECK(items(m)
+        == items(
+          path_map<int>{{"a/x", 1}, {"a/y", 2}, {"b/x", 1}, {"b/y", 2}, {"c/x", 1}, {"c/y", 3}}));
 }
 
 TEST_CASE("a write below a folded subtrie changes only its own path") {
@@ -56,8 +57,9 @@ TEST_CASE("a write below a folded subtrie changes only its own path") {
   m.set_val_at("left/p", 10);
   m.remove_val_at("right/q", true);
   *m.get_val_mut_at("right/p") = 20;
-  CHECK(items(m) ==
-        std::vector<std::pair<std::string, int>>{{"left/p", 10}, {"left/q", 2}, {"right/p", 20}});
+  CHECK(
+    items(m)
+    == std::vector<std::pair<std::string, int>>{{"left/p", 10}, {"left/q", 2}, {"right/p", 20}});
 }
 
 TEST_CASE("merkleize keeps the content, is idempotent and leaves copies alone") {
@@ -135,6 +137,6 @@ TEST_CASE("merkleize folds megabyte-long equal chains without recursion") {
   m.merkleize();
   CHECK(m.val_count() == 2);
   CHECK(*m.get_val_at(b) == 1);
-  CHECK(node_below(m, path_view(a).subview(0, 1024)) ==
-        node_below(m, path_view(b).subview(0, 1024)));
+  CHECK(node_below(m, path_view(a).subview(0, 1024))
+        == node_below(m, path_view(b).subview(0, 1024)));
 }

@@ -16,14 +16,6 @@ using pathmap::path_map;
 using pathmap::path_view;
 using namespace pathmap_test;
 
-namespace {
-
-path_map<int> sample() {
-  return path_map<int>{{"", 0}, {"arrow", 1}, {"bow", 2}, {"cannon", 3}, {"cannonade", 4}};
-}
-
-} // namespace
-
 TEST_CASE("from_iter inserts pairs in order, a later duplicate overwriting an earlier one") {
   std::vector<std::pair<std::string, int>> pairs{{"b", 1}, {"a", 2}, {"b", 3}, {"", 4}};
   auto m = path_map<int>::from_iter(pairs);
@@ -46,7 +38,7 @@ TEST_CASE("from_iter of bare paths makes a set for a value type that carries not
 }
 
 TEST_CASE("try_for_each_value visits in order and stops at the first error, returning it") {
-  auto m = sample();
+  auto m = arrow_map();
   using result = pathmap::expected<void, std::string>;
   std::vector<std::string> seen;
   result all = m.try_for_each_value([&](path_view p, const int&) -> result {
@@ -67,17 +59,19 @@ TEST_CASE("try_for_each_value visits in order and stops at the first error, retu
   CHECK(stopped.error() == "stop at bow");
   CHECK(seen == std::vector<std::string>{"", "arrow", "bow"});
   CHECK_THROWS_AS(stopped.value(), pathmap::bad_expected_access<std::string>);
-  CHECK(path_map<int>().try_for_each_value([](path_view, const int&) -> result {
-    return pathmap::unexpected(std::string("never called"));
-  }).has_value());
+  CHECK(path_map<int>()
+          .try_for_each_value([](path_view, const int&) -> result {
+            return pathmap::unexpected(std::string("never called"));
+          })
+          .has_value());
 }
 
 TEST_CASE("into_iter yields every path and value in order, moving the values out") {
-  auto m = sample();
+  auto m = arrow_map();
   std::vector<std::pair<std::string, int>> got;
   for (auto&& [p, v] : std::move(m).into_iter())
     got.emplace_back(std::string(p.begin(), p.end()), v);
-  CHECK(got == items(sample()));
+  CHECK(got == items(arrow_map()));
 
   counted::live = 0;
   {
@@ -91,7 +85,7 @@ TEST_CASE("into_iter yields every path and value in order, moving the values out
 }
 
 TEST_CASE("an owned write zipper drains its region and leaves the rest of the map") {
-  auto m = sample();
+  auto m = arrow_map();
   m.set_val_at("can", 7);
   auto z = std::move(m).into_write_zipper("can");
   CHECK(z.root_prefix_path() == path_view("can"));
@@ -117,13 +111,13 @@ TEST_CASE("stopping a drain early leaves the values not reached") {
 }
 
 TEST_CASE("an owned read zipper reads the map it owns, copies in O(1) and gives the map back") {
-  auto z = sample().into_read_zipper("can");
+  auto z = arrow_map().into_read_zipper("can");
   CHECK(z.child_count() == 1);
   CHECK(z.descend_to_check("non"));
   CHECK(*z.val() == 3);
 
-  auto moved = std::move(z);           // the map's box moves with it
-  auto copy = moved;                   // a copy at the same root and focus
+  auto moved = std::move(z); // the map's box moves with it
+  auto copy = moved;         // a copy at the same root and focus
   CHECK(copy.path() == path_view("non"));
   CHECK(copy.origin_path() == path_view("cannon"));
   CHECK(*copy.val() == 3);
@@ -133,14 +127,14 @@ TEST_CASE("an owned read zipper reads the map it owns, copies in O(1) and gives 
 
   const int* kept = moved.get_val();
   path_map<int> back = std::move(moved).into_map();
-  CHECK(items(back) == items(sample()));
+  CHECK(items(back) == items(arrow_map()));
   CHECK(back.get_val_at("cannon") == kept); // the same nodes, not a copy
   CHECK(moved.val_count() == 0);            // consumed: an empty map
   CHECK(*std::move(copy).into_map().get_val_at("bow") == 2);
 }
 
 TEST_CASE("an owned write zipper writes into the map it owns and gives the whole map back") {
-  auto z = sample().into_write_zipper("bow");
+  auto z = arrow_map().into_write_zipper("bow");
   z.descend_to("l");
   z.set_val(10);
   z.reset();
@@ -156,8 +150,9 @@ TEST_CASE("an owned write zipper writes into the map it owns and gives the whole
   CHECK(moved.val_count() == 0);
 }
 
-TEST_CASE("an owned zipper head at a path hands out zippers relative to it and gives the map back") {
-  auto h = sample().into_zipper_head("cannon");
+TEST_CASE(
+  "an owned zipper head at a path hands out zippers relative to it and gives the map back") {
+  auto h = arrow_map().into_zipper_head("cannon");
   {
     auto w = h.write_zipper_at_exclusive_path("ball");
     REQUIRE(w);
@@ -180,7 +175,7 @@ TEST_CASE("an owned zipper head at a path hands out zippers relative to it and g
 }
 
 TEST_CASE("an owned zipper head at the root keeps the root value and survives a move") {
-  auto h = sample().into_zipper_head({});
+  auto h = arrow_map().into_zipper_head({});
   auto moved = std::move(h);
   CHECK_THROWS_AS(h.read_zipper_at_path("x"), std::logic_error);
   {
@@ -188,5 +183,5 @@ TEST_CASE("an owned zipper head at the root keeps the root value and survives a 
     REQUIRE(r);
     CHECK(*r->val() == 0);
   }
-  CHECK(items(std::move(moved).into_map()) == items(sample()));
+  CHECK(items(std::move(moved).into_map()) == items(arrow_map()));
 }

@@ -39,8 +39,8 @@ TEST_CASE("copying a map shares its root; a write unshares the path it takes") {
   CHECK(m.read_zipper().shared_node_id() != copy.read_zipper().shared_node_id());
   CHECK_FALSE(m.read_zipper().is_shared());
   // The untouched side still shares its subtrie with the copy.
-  CHECK(m.read_zipper_at_path("right/").shared_node_id() ==
-        copy.read_zipper_at_path("right/").shared_node_id());
+  CHECK(m.read_zipper_at_path("right/").shared_node_id()
+        == copy.read_zipper_at_path("right/").shared_node_id());
 }
 
 TEST_CASE("no node id inside a key, at a leaf or on a missing path; write zippers answer too") {

@@ -141,6 +141,12 @@ inline std::string show(const char* s) {
   return show(std::string_view(s));
 }
 
+/// A small map of the crate's example words with a root value: "" 0, arrow 1, bow 2, cannon 3,
+/// cannonade 4 ("cannon" is a valued prefix of "cannonade", "can" is inside a key).
+inline pathmap::path_map<int> arrow_map() {
+  return pathmap::path_map<int>{{"", 0}, {"arrow", 1}, {"bow", 2}, {"cannon", 3}, {"cannonade", 4}};
+}
+
 /// The crate's example keys (docs and zipper tests).
 inline const std::vector<std::string>& roman_keys() {
   static const std::vector<std::string> keys{"arrow",   "bow",     "cannon", "roman",

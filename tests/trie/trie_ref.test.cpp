@@ -1,7 +1,7 @@
 // trie_ref_at_path on maps and read zippers (PATHMAP-SPEC §1.4, §2.2 TrieRef, §2.3
 // ZipperReadOnlySubtries), and read zippers' into_path_iter (§2.2).
-#include "pathmap/path_map.hpp"
 #include "pathmap/trie_ref.hpp"
+#include "pathmap/path_map.hpp"
 
 #include "test_support.hpp"
 
@@ -14,16 +14,8 @@ using pathmap::path_map;
 using pathmap::path_view;
 using namespace pathmap_test;
 
-namespace {
-
-path_map<int> sample() {
-  return path_map<int>{{"", 0}, {"arrow", 1}, {"bow", 2}, {"cannon", 3}, {"cannonade", 4}};
-}
-
-} // namespace
-
 TEST_CASE("a trie reference reads the value and children at its position") {
-  const auto m = sample();
+  const auto m = arrow_map();
   auto r = m.trie_ref_at_path("cannon");
   CHECK(r.path_exists());
   CHECK(r.is_val());
@@ -47,7 +39,7 @@ TEST_CASE("a trie reference reads the value and children at its position") {
 }
 
 TEST_CASE("a trie reference makes maps and read zippers rooted at its position") {
-  const auto m = sample();
+  const auto m = arrow_map();
   auto r = m.trie_ref_at_path("cannon");
   path_map<int> below = r.make_map();
   CHECK(below.val_count() == 2);
@@ -63,7 +55,7 @@ TEST_CASE("a trie reference makes maps and read zippers rooted at its position")
 }
 
 TEST_CASE("a trie reference on a missing path answers nothing and creates nothing") {
-  auto m = sample();
+  auto m = arrow_map();
   auto r = m.trie_ref_at_path("cannonball");
   CHECK_FALSE(r.path_exists());
   CHECK_FALSE(r.is_val());
@@ -76,7 +68,7 @@ TEST_CASE("a trie reference on a missing path answers nothing and creates nothin
 }
 
 TEST_CASE("a read zipper's trie reference is at its focus followed by the path") {
-  const auto m = sample();
+  const auto m = arrow_map();
   auto z = m.read_zipper_at_path("ca");
   z.descend_to("nn");
   auto r = z.trie_ref_at_path("on");
@@ -104,11 +96,11 @@ std::vector<std::string> leaves(Z z) {
 } // namespace
 
 TEST_CASE("into_path_iter yields every leaf path below the root, valued or dangling, in order") {
-  auto m = sample();
+  auto m = arrow_map();
   m.create_path("bowl/dangling"); // "bow" is no leaf now
   m.create_path("dart");          // a dangling leaf
-  CHECK(leaves(m.read_zipper()) ==
-        std::vector<std::string>{"arrow", "bowl/dangling", "cannonade", "dart"});
+  CHECK(leaves(m.read_zipper())
+        == std::vector<std::string>{"arrow", "bowl/dangling", "cannonade", "dart"});
   CHECK(leaves(m.read_zipper_at_path("can")) == std::vector<std::string>{"nonade"});
   CHECK(leaves(m.read_zipper_at_path("bowl/dangling")).empty()); // the root is not a leaf
   CHECK(leaves(m.read_zipper_at_path("missing")).empty());
@@ -120,8 +112,8 @@ TEST_CASE("into_path_iter yields every leaf path below the root, valued or dangl
 }
 
 TEST_CASE("into_path_iter on owned and tracked readers keeps what they own alive") {
-  CHECK(leaves(sample().into_read_zipper("c")) == std::vector<std::string>{"annonade"});
-  auto m = sample();
+  CHECK(leaves(arrow_map().into_read_zipper("c")) == std::vector<std::string>{"annonade"});
+  auto m = arrow_map();
   auto head = m.zipper_head();
   auto r = head.read_zipper_at_path("bo");
   REQUIRE(r);

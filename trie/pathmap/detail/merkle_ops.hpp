@@ -94,9 +94,8 @@ private:
     for (int i = ops::first_entry(a), j = ops::first_entry(b); i >= 0;
          i = ops::next_entry(a, i), j = ops::next_entry(b, j)) {
       const entry_ref<V> x = ops::entry(a, i), y = ops::entry(b, j);
-      if (ops::first_byte(a, i) != ops::first_byte(b, j) || x.tail != y.tail ||
-          x.child != y.child || (x.val == nullptr) != (y.val == nullptr) ||
-          (x.val && !(*x.val == *y.val)))
+      if (ops::first_byte(a, i) != ops::first_byte(b, j) || x.tail != y.tail || x.child != y.child
+          || (x.val == nullptr) != (y.val == nullptr) || (x.val && !(*x.val == *y.val)))
         return false;
     }
     return true;

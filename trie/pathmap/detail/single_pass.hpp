@@ -23,9 +23,7 @@ public:
   explicit single_pass_iterator(Range* r) noexcept : r_(r) {}
 
   Ref operator*() const { return r_->current(); }
-  auto operator->() const
-    requires std::is_reference_v<Ref>
-  {
+  auto operator->() const requires std::is_reference_v<Ref> {
     return std::addressof(r_->current());
   }
   single_pass_iterator& operator++() {

@@ -68,10 +68,12 @@ TEST_CASE("try_for_each_value visits in order and stops at the first error, retu
 
 TEST_CASE("into_iter yields every path and value in order, moving the values out") {
   auto m = arrow_map();
+  const path_map<int> copy = m; // shares every node with `m`
   std::vector<std::pair<std::string, int>> got;
   for (auto&& [p, v] : std::move(m).into_iter())
     got.emplace_back(std::string(p.begin(), p.end()), v);
   CHECK(got == items(arrow_map()));
+  CHECK(items(copy) == items(arrow_map())); // draining copied on write
 
   counted::live = 0;
   {

@@ -10,7 +10,8 @@
 //   - copies the map in O(1) and removes the prefix's words from the copy with remove_val_at,
 //     while the original keeps them;
 //   - creates new paths in the copy with a write zipper (descend_to / set_val / reset);
-//   - compacts a copy for reading (compact(): packed arenas) and looks every word up in it.
+//   - compacts a copy for reading (compact(): packed arenas) and looks every word up in it;
+//   - builds the words as a set (from_iter) and folds its equal subtries (merkleize()).
 // It checks what it shows against the word list and exits non-zero on any mismatch, so CTest runs
 // it as a smoke test (test `example_words`).
 
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "pathmap/allocator.hpp"
@@ -130,7 +132,7 @@ int main(int argc, char** argv) {
   check(found == lines.size() - blank,
         "get_val_at finds every word, and its value is a line holding that word");
   if (m.val_count() == 0)
-  return failures == 0 ? 0 : 1;
+    return failures == 0 ? 0 : 1;
 
   // -- a read zipper below a prefix ---------------------------------------------------------------
 
@@ -249,6 +251,34 @@ int main(int argc, char** argv) {
                      return a.first == b.first && a.second == b.second;
                    }),
         "the compacted copy iterates like the original");
+
+  // -- the words as a set, merkleized
+  // --------------------------------------------------------------
+
+  // A set has no values to tell subtries apart, so equal suffixes ("-ing", "-'s") fold into
+  // shared nodes.
+  std::vector<std::string_view> words;
+  for (const auto& l : lines)
+    if (!l.empty())
+      words.push_back(l);
+  auto set = pathmap::path_map<std::monostate>::from_iter(words);
+  start = clock_type::now();
+  const pathmap::merkleize_result folded = set.merkleize();
+  std::printf("\nthe words as a set: merkleize() in %.1f ms folded %zu nodes into %zu\n",
+              ms_since(start), folded.nodes, folded.distinct);
+  check(set.val_count() == m.val_count(), "the merkleized set holds every word");
+  check(std::all_of(words.begin(), words.end(),
+                    [&](std::string_view w) { return set.contains(w); }),
+        "the merkleized set contains every word");
+  check(folded.distinct <= folded.nodes, "merkleize keeps at most the nodes it walked");
+  {
+    auto walker = set.read_zipper_at_path("walker"), talker = set.read_zipper_at_path("talker");
+    std::printf("  below \"walker\" and \"talker\" ('s, s): %s node\n",
+                walker.path_exists() && walker.shared_node_id() == talker.shared_node_id()
+                    && walker.shared_node_id().has_value()
+                  ? "one shared"
+                  : "different (or no)");
+  }
 
   if (failures != 0) {
     std::fprintf(stderr, "words: %d check(s) failed\n", failures);

@@ -154,7 +154,8 @@ TEST_CASE("an owned write zipper writes into the map it owns and gives the whole
 
 TEST_CASE(
   "an owned zipper head at a path hands out zippers relative to it and gives the map back") {
-  auto h = arrow_map().into_zipper_head("cannon");
+  auto first = arrow_map().into_zipper_head("cannon");
+  auto h = std::move(first); // the head, its write zipper and the boxed map move together
   {
     auto w = h.write_zipper_at_exclusive_path("ball");
     REQUIRE(w);

@@ -1,5 +1,6 @@
 // path_map::merkleize (PATHMAP-SPEC §1.4: folds identical subtries into shared nodes).
 #include "pathmap/path_map.hpp"
+#include "pathmap/zipper_head.hpp"
 
 #include "test_support.hpp"
 
@@ -139,4 +140,27 @@ TEST_CASE("merkleize folds megabyte-long equal chains without recursion") {
   CHECK(*m.get_val_at(b) == 1);
   CHECK(node_below(m, path_view(a).subview(0, 1024))
         == node_below(m, path_view(b).subview(0, 1024)));
+}
+
+TEST_CASE("merkleize folds subtries written through a zipper head (below its cell nodes)") {
+  path_map<int> m{{"keep", 7}};
+  {
+    auto head = m.zipper_head();
+    for (const char* root : {"a/", "b/"}) {
+      auto w = head.write_zipper_at_exclusive_path(root);
+      REQUIRE(w);
+      for (const char* leaf : {"x", "y", "yz"}) {
+        w->descend_to(leaf);
+        w->set_val(int(std::string(leaf).size()));
+        w->reset();
+      }
+    }
+  }
+  const auto before = items(m);
+  m.merkleize();
+  CHECK(items(m) == before);
+  CHECK(node_below(m, "a/") == node_below(m, "b/"));
+  m.set_val_at("a/x", 100); // copy on write: "b/" keeps its value
+  CHECK(*m.get_val_at("b/x") == 1);
+  CHECK(*m.get_val_at("a/x") == 100);
 }

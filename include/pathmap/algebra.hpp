@@ -207,12 +207,10 @@ path_map<V> path_map<V>::restrict_by_paths(const path_map<G>& guard) const {
         covered = len;
       if (covered == none && !in_guard) {
         // Nothing at or below this position can be kept: go past its subtrie.
-        more = false;
-        while (!more && !z.at_root())
-          more = z.to_next_sibling_byte() || (z.ascend_byte(), false);
-        if (!more)
-          break;
-        // `z` went up to the parent of the sibling it stands on now: `follow` catches up.
+        // The next sibling of this position or of the nearest ancestor that has one; `follow`
+        // catches up with however far `z` went up.
+        while (!(more = z.to_next_sibling_byte()) && z.ascend_byte()) {
+        }
         continue;
       }
       if (covered != none) {

@@ -84,10 +84,7 @@ public:
   path_map& operator=(path_map&&) noexcept = default;
 
   /// Inserts the pairs in order (a later duplicate overwrites an earlier one).
-  path_map(std::initializer_list<std::pair<path_view, V>> items) {
-    for (auto& [p, v] : items)
-      set_val_at(p, v);
-  }
+  path_map(std::initializer_list<std::pair<path_view, V>> items) : path_map(from_iter(items)) {}
 
   /// A map of the `(path, value)` pairs of `items`, inserted in order (a later duplicate
   /// overwrites an earlier one). For a value type that carries nothing (`std::monostate`, or

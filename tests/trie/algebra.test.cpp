@@ -316,11 +316,7 @@ TEST_CASE("restrict keeps left dangling paths below an allowed prefix") {
 }
 
 TEST_CASE("restrict_by_paths: restrict's values, plus the paths both maps have, any guard type") {
-  path_map<int> a;
-  a.set_val_at("abc", 1);
-  a.set_val_at("abd", 2);
-  a.set_val_at("x/y", 3);
-  a.set_val_at("x/z", 4);
+  auto a = build_map<int>({{"abc", 1}, {"abd", 2}, {"x/y", 3}, {"x/z", 4}});
   a.create_path("x/dangling");
   path_map<std::string> guard;
   guard.create_path("abcdef"); // longer than a's "abc", no value: structure only

@@ -22,9 +22,15 @@
 ///   (hanging at several paths, or in several maps) are computed once and reused wherever the
 ///   node appears again, keyed by node identity. It gives the same result as the stepping form
 ///   when the closure ignores paths.
-/// - `into_cata_side_effect_fallible` and `into_cata_jumping_side_effect_fallible`: the same
-///   with a closure that returns `expected<W, E>`; the first error ends the fold and is
-///   returned, and the closure is not called again.
+/// - `into_cata_jumping_cached(src, alg)`: jumping, with a pure closure `W alg(const
+///   byte_mask&, std::span<W>, std::size_t jump, const V*)`. A shared node's children results
+///   are reused only where the closure runs at the node's root (its value or child count stops
+///   the jump there): below a straight run, their jumps would reach above the node, so they are
+///   folded again there.
+/// - `into_cata_side_effect_fallible`, `into_cata_jumping_side_effect_fallible`,
+///   `into_cata_cached_fallible` and `into_cata_jumping_cached_fallible`: the same with a closure
+///   that returns `expected<W, E>`; the first error ends the fold and is returned, and the
+///   closure is not called again.
 /// `W` is deduced from the closure's return type when the closure is not generic; otherwise
 /// name it: `into_cata_side_effect<int>(map, alg)`.
 ///
@@ -35,6 +41,11 @@
 /// `set_child_mask(mask, ws)`, or graft finished subtries with `graft_at_byte(b, zipper)` /
 /// `graft_map_at(sub_path, map)`. Each pushed seed is expanded the same way, depth-first in
 /// push order. A child that ends up with no value and no children leaves no path behind.
+/// The jumping form, `new_map_from_ana_jumping<V>(seed, alg)`, calls `ana_jump<V, W> alg(W seed,
+/// path_view path)` instead: the closure answers with a `prefix` to descend by first (possibly
+/// empty), the value at the end of it, and one-byte children there as a `byte_mask` with their
+/// seeds in ascending byte order (seeds past the mask's bits are ignored; bits without a seed
+/// are left out).
 ///
 /// **Cost.** Linear in the positions visited (stepping) or in the entries (jumping); no
 /// recursion, so megabyte paths are fine. Memory: the results of the children of the positions
@@ -51,6 +62,7 @@
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "pathmap/byte_mask.hpp"
@@ -104,13 +116,15 @@ using cata_result_t = typename cata_result<W, Alg>::type;
 template <class S>
 concept cata_source = requires(const S& s) { s.read_core(); };
 
-enum class cata_mode : std::uint8_t { stepping, jumping, cached };
+enum class cata_mode : std::uint8_t { stepping, jumping, cached, jumping_cached };
 
 /// The fold engine: an explicit stack of positions whose children are being folded.
 template <class V, class W, cata_mode M>
 class cata_engine {
 public:
   using ops = node_ops<V>;
+  static constexpr bool jumping = M == cata_mode::jumping || M == cata_mode::jumping_cached;
+  static constexpr bool cached = M == cata_mode::cached || M == cata_mode::jumping_cached;
 
   /// Folds the trie whose root node is `root` (may be null) with `root_val` at its root.
   template <class Alg>
@@ -152,7 +166,7 @@ private:
   }
 
   void push(frame f) {
-    if constexpr (M == cata_mode::jumping)
+    if constexpr (jumping)
       f.stop = f.ph == nullptr || f.val || !f.h || ops::count(f.h) != 1;
     frames_.push_back(f);
   }
@@ -166,8 +180,10 @@ private:
     const node_header* c = normalize(ops::child(h, e));
     std::size_t anc = f.stop ? f.path_len : f.anc_len;
     frame g{c, -1, ws_.size(), ops::val(h, e), path_.size(), h, e, anc, true, false};
-    if constexpr (M == cata_mode::cached) {
-      if (c && maybe_shared(c)) {
+    if constexpr (cached) {
+      // Jumping: the children's results are free of the context above only when the closure
+      // runs here (their jumps then start here), so only such positions store and replay them.
+      if (c && maybe_shared(c) && (!jumping || g.val || ops::count(c) != 1)) {
         auto it = cache_.find(c);
         if (it != cache_.end()) {
           ws_.insert(ws_.end(), it->second.begin(), it->second.end());
@@ -183,8 +199,8 @@ private:
   W complete(frame& f, Alg& alg) {
     std::span<W> kids(ws_.data() + f.w_begin, ws_.size() - f.w_begin);
     byte_mask mask = f.h ? ops::root_mask(f.h) : byte_mask{};
-    if constexpr (M == cata_mode::cached) {
-      if (f.h && !f.replayed && maybe_shared(f.h))
+    if constexpr (cached) {
+      if (f.h && !f.replayed && maybe_shared(f.h) && (!jumping || f.stop))
         cache_.emplace(f.h, std::vector<W>(kids.begin(), kids.end()));
     }
     W w = call(alg, mask, kids, f, path_view{path_.data(), f.path_len});
@@ -202,7 +218,12 @@ private:
     } else {
       if (!f.stop)
         return std::move(kids[0]); // exactly one child and no value: passes through
-      return alg(mask, kids, f.path_len - f.anc_len, f.val, p);
+      if constexpr (M == cata_mode::jumping_cached) {
+        (void)p;
+        return alg(mask, kids, f.path_len - f.anc_len, f.val);
+      } else {
+        return alg(mask, kids, f.path_len - f.anc_len, f.val, p);
+      }
     }
   }
 
@@ -211,7 +232,7 @@ private:
   template <class Alg>
   W unwind(const frame& f, W w, Alg& alg) {
     std::size_t kl = ops::key_len(f.ph, f.pe);
-    if constexpr (M != cata_mode::jumping) {
+    if constexpr (!jumping) {
       path_view t = ops::tail(f.ph, f.pe);
       for (std::size_t off = kl - 1; off >= 1; --off) {
         path_.pop_back();
@@ -357,6 +378,31 @@ template <class W = void, class S, class Alg>
 auto into_cata_cached(const S& src, Alg&& alg) -> detail::cata_result_t<W, Alg> {
   using R = detail::cata_result_t<W, Alg>;
   return detail::run_cata<detail::cata_mode::cached, R>(src, alg);
+}
+
+/// `into_cata_cached` with a closure that may fail (as `into_cata_side_effect_fallible`).
+template <class R = void, class S, class Alg>
+auto into_cata_cached_fallible(const S& src, Alg&& alg) -> detail::cata_result_t<R, Alg> {
+  return detail::run_fallible_cata<detail::cata_mode::cached, detail::cata_result_t<R, Alg>>(src,
+                                                                                         alg);
+}
+
+/// Jumping fold with a pure closure `alg(mask, children, jump, val)`: it runs where the jumping
+/// side-effect form runs, and the children results of a shared node are computed once wherever
+/// the closure runs at the node's root (W must be copyable).
+template <class W = void, class S, class Alg>
+auto into_cata_jumping_cached(const S& src, Alg&& alg) -> detail::cata_result_t<W, Alg> {
+  using R = detail::cata_result_t<W, Alg>;
+  return detail::run_cata<detail::cata_mode::jumping_cached, R>(src, alg);
+}
+
+/// `into_cata_jumping_cached` with a closure that may fail (as
+/// `into_cata_side_effect_fallible`).
+template <class R = void, class S, class Alg>
+auto into_cata_jumping_cached_fallible(const S& src, Alg&& alg)
+  -> detail::cata_result_t<R, Alg> {
+  return detail::run_fallible_cata<detail::cata_mode::jumping_cached,
+                                   detail::cata_result_t<R, Alg>>(src, alg);
 }
 
 // -- anamorphisms -------------------------------------------------------------------------------
@@ -525,6 +571,51 @@ path_map<V> run_ana(W seed, Alg& alg) {
 template <class V, class W, class Alg>
 path_map<V> new_map_from_ana(W seed, Alg&& alg) {
   return detail::run_ana<V, W>(std::move(seed), alg);
+}
+
+/// What a jumping anamorphism's closure answers at one position: descend by `prefix`, set
+/// `val` there (when it holds one) and add one child per byte of `children` with the seeds in
+/// `seeds`, in ascending byte order.
+template <class V, class W>
+struct ana_jump {
+  path prefix;
+  std::optional<V> val;
+  byte_mask children;
+  std::vector<W> seeds;
+};
+
+namespace detail {
+
+/// The jumping anamorphism on the builder engine: a seed is either the user's (not yet asked)
+/// or an answer whose prefix has been descended, so a prefix costs one multi-byte `push`.
+template <class V, class W, class Alg>
+path_map<V> run_ana_jumping(W seed, Alg& alg) {
+  using step = ana_jump<V, W>;
+  using S = std::variant<W, step>;
+  auto expand = [&alg](S s, std::optional<V>& val, trie_builder<V, S>& b, path_view p) {
+    step st = s.index() == 0 ? step(alg(std::get<0>(std::move(s)), p)) : std::get<1>(std::move(s));
+    if (!st.prefix.empty()) {
+      path pre = std::move(st.prefix);
+      st.prefix.clear();
+      b.push(pre, S(std::in_place_index<1>, std::move(st)));
+      return;
+    }
+    val = std::move(st.val);
+    std::size_t i = 0;
+    for (int c = st.children.first(); c >= 0 && i < st.seeds.size();
+         c = st.children.next_at_or_after(c + 1))
+      b.push_byte(static_cast<std::uint8_t>(c), S(std::in_place_index<0>, std::move(st.seeds[i++])));
+  };
+  return run_ana<V, S>(S(std::in_place_index<0>, std::move(seed)), expand);
+}
+
+} // namespace detail
+
+/// Builds a map from `seed` with `ana_jump<V, W> alg(W seed, path_view path)` (see the file
+/// comment).
+template <class V, class W, class Alg>
+path_map<V> new_map_from_ana_jumping(W seed, Alg&& alg) {
+  return detail::run_ana_jumping<V, W>(std::move(seed), alg);
 }
 
 /// The same as `new_map_from_ana<V>(seed, alg)`.

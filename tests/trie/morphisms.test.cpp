@@ -1,6 +1,6 @@
 // Morphisms (PATHMAP-SPEC §5): catamorphisms (stepping and jumping side-effect folds with
-// paths, the cached fold that folds a shared subtrie once) and anamorphisms (new_from_ana with
-// push, push_byte, set_child_mask and grafts), including megabyte paths.
+// paths, the cached folds that fold a shared subtrie once) and anamorphisms (new_from_ana with
+// push, push_byte, set_child_mask and grafts, and the jumping form), including megabyte paths.
 #include "pathmap/morphisms.hpp"
 
 #include "test_support.hpp"
@@ -247,6 +247,78 @@ TEST_CASE("cached cata folds a shared subtrie once and agrees with the stepping 
   CHECK(cached_calls * 5 < stepping_calls);
 }
 
+TEST_CASE("jumping cached cata agrees with the jumping fold and reuses shared nodes where it stops") {
+  // "s" is grafted both where a fold stops at its root (under a value or a fork) and below
+  // straight runs of different lengths, where its children's jumps reach above it.
+  path_map<int> s;
+  s.set_val_at("xy", 1);
+  s.set_val_at("xz", 2);
+  s.set_val_at("w", 3);
+  path_map<int> run; // a root with one entry and no value: jumps pass through its root
+  run.set_val_at("ky", 4);
+  run.set_val_at("kz", 5);
+  path_map<int> m;
+  for (int i = 0; i < 20; ++i) {
+    const char branch = char('a' + i);
+    m.write_zipper_at_path(std::string{'s', branch}).graft_map(s);
+    m.write_zipper_at_path(std::string{'v', branch}).graft_map(s);
+    m.set_val_at(std::string{'v', branch}, i);
+    // "r", the branch byte, i dashes, then `run`: its fork "k" is i + 2 bytes below "r".
+    std::string at{'r', branch};
+    at.append(std::size_t(i), '-');
+    m.write_zipper_at_path(at).graft_map(run);
+  }
+  // The fold describes every stop with its jump, so a result replayed in the wrong context
+  // would show a wrong jump.
+  auto describe = [](const byte_mask& mask, std::span<std::string> kids, std::size_t jump,
+                     const int* v) {
+    std::string out("(");
+    out.append(std::to_string(jump)).push_back(':');
+    out.append(v ? std::to_string(*v) : std::string("-"));
+    int b = mask.first();
+    for (auto& k : kids) {
+      out.push_back(' ');
+      out.push_back(char(b));
+      out.append(k);
+      b = mask.next_at_or_after(b + 1);
+    }
+    out.push_back(')');
+    return out;
+  };
+  long side_calls = 0, cached_calls = 0;
+  std::string a = pathmap::into_cata_jumping_side_effect(
+    m, [&](const byte_mask& mk, std::span<std::string> kids, std::size_t jump, const int* v,
+           path_view) {
+      ++side_calls;
+      return describe(mk, kids, jump, v);
+    });
+  std::string b = pathmap::into_cata_jumping_cached(
+    m, [&](const byte_mask& mk, std::span<std::string> kids, std::size_t jump, const int* v) {
+      ++cached_calls;
+      return describe(mk, kids, jump, v);
+    });
+  CHECK(a == b);
+  CHECK(a.find("t(21:- y(1:4) z(1:5))") != std::string::npos); // "rt", 19 dashes, "k"
+  CHECK(a.find("a(2:- y(1:4) z(1:5))") != std::string::npos);  // "ra", "k"
+  CHECK(cached_calls < side_calls);
+
+  // Fallible forms: the same result, or the first error.
+  using result = pathmap::expected<std::string, std::string>;
+  result ok = pathmap::into_cata_jumping_cached_fallible(
+    m, [&](const byte_mask& mk, std::span<std::string> kids, std::size_t jump,
+           const int* v) -> result { return describe(mk, kids, jump, v); });
+  REQUIRE(ok.has_value());
+  CHECK(*ok == a);
+  result bad = pathmap::into_cata_cached_fallible(
+    m, [](const byte_mask&, std::span<std::string>, const int* v) -> result {
+      if (v && *v == 4)
+        return pathmap::unexpected(std::string("four"));
+      return std::string();
+    });
+  REQUIRE(!bad.has_value());
+  CHECK(bad.error() == "four");
+}
+
 TEST_CASE("cata with a generic closure and an explicit result type") {
   auto m = roman_map<int>();
   auto n = pathmap::into_cata_side_effect<std::size_t>(m, [](const auto&, auto kids, auto v,
@@ -356,6 +428,70 @@ TEST_CASE("new_from_ana: set_child_mask, grafts, overlapping children, and empty
     });
   CHECK(vals_of(m) == "a=1|ab=5|c=1|map/=100|map/g=101|z=101");
   CHECK_FALSE(m.path_exists_at("e"));
+}
+
+TEST_CASE("new_map_from_ana_jumping: prefixes, values at their ends and one-byte children") {
+  using pathmap::ana_jump;
+  // Seed n at a path of length L: jump over "<L>", value n there, and children 'a', 'b', ...
+  // (n of them) with seed n-1.
+  auto m = pathmap::new_map_from_ana_jumping<int>(
+    3, [](int n, path_view path) -> ana_jump<int, int> {
+      ana_jump<int, int> j;
+      const std::string len = std::to_string(path.size());
+      j.prefix.push_back('<');
+      j.prefix.insert(j.prefix.end(), len.begin(), len.end());
+      j.prefix.push_back('>');
+      j.val = n;
+      for (int c = 0; c < n; ++c) {
+        j.children.set(std::uint8_t('a' + c));
+        j.seeds.push_back(n - 1);
+      }
+      return j;
+    });
+  CHECK(m.val_count() == 1 + 3 + 3 * 2 + 3 * 2 * 1);
+  CHECK(m.get_val_at("<0>") != nullptr);
+  CHECK(*m.get_val_at("<0>") == 3);
+  CHECK(*m.get_val_at("<0>a<4>") == 2);
+  CHECK(*m.get_val_at("<0>c<4>b<8>") == 1);
+  CHECK(*m.get_val_at("<0>c<4>b<8>a<12>") == 0);
+  CHECK(m.get_val_at("<0>a") == nullptr);
+
+  // An empty prefix puts the value at the seed's own path; seeds past the mask are ignored and
+  // bits without a seed are left out; a child with nothing below leaves no path.
+  auto e = pathmap::new_map_from_ana_jumping<int>(
+    0, [](int n, path_view) -> ana_jump<int, int> {
+      ana_jump<int, int> j;
+      if (n == 0) {
+        j.val = 7;
+        j.children.set('p');
+        j.children.set('q');
+        j.children.set('r');
+        j.seeds = {1, 2};
+      } else if (n == 1) {
+        j.prefix = {'1'};
+        j.val = 1;
+      }
+      return j; // n == 2: nothing
+    });
+  CHECK(vals_of(e) == "=7|p1=1");
+
+  // A megabyte prefix is descended without recursion.
+  auto deep = pathmap::new_map_from_ana_jumping<int>(
+    0, [](int n, path_view) -> ana_jump<int, int> {
+      ana_jump<int, int> j;
+      if (n == 0) {
+        j.prefix.assign(std::size_t(1) << 20, std::uint8_t('d'));
+        j.children.set('!');
+        j.seeds = {1};
+      } else {
+        j.val = 1;
+      }
+      return j;
+    });
+  std::string key(std::size_t(1) << 20, 'd');
+  key.push_back('!');
+  CHECK(deep.val_count() == 1);
+  CHECK(deep.get_val_at(key) != nullptr);
 }
 
 TEST_CASE("new_from_ana builds deep chains iteratively") {

@@ -27,6 +27,10 @@
 ///   are reused only where the closure runs at the node's root (its value or child count stops
 ///   the jump there): below a straight run, their jumps would reach above the node, so they are
 ///   folded again there.
+/// - `into_cata_cached(src, scope, alg)` and `into_cata_jumping_cached(src, scope, alg)`: the
+///   cached forms with a closure that also gets a `path_view` of the last `scope.bytes` bytes of
+///   each position's path (`path_scope::suffix(n)`; `none()` and `full()` are the two ends): a
+///   shared node's children results are reused where it hangs below the same visible bytes.
 /// - `into_cata_side_effect_fallible`, `into_cata_jumping_side_effect_fallible`,
 ///   `into_cata_cached_fallible` and `into_cata_jumping_cached_fallible`: the same with a closure
 ///   that returns `expected<W, E>`; the first error ends the fold and is returned, and the
@@ -59,6 +63,7 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <string>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -72,6 +77,20 @@
 #include "pathmap/path_map.hpp"
 
 namespace pathmap {
+
+/// How much of the path a cached fold's closure sees: the last `bytes` bytes of each
+/// position's path from the fold's start (all of it when shorter). Results of a shared node
+/// are reused only where it hangs below the same visible bytes.
+struct path_scope {
+  std::size_t bytes = 0;
+
+  /// No path: results depend on the subtrie alone.
+  static constexpr path_scope none() noexcept { return {0}; }
+  /// The last `n` path bytes.
+  static constexpr path_scope suffix(std::size_t n) noexcept { return {n}; }
+  /// The whole path (nothing is reused).
+  static constexpr path_scope full() noexcept { return {~std::size_t{0}}; }
+};
 
 namespace detail {
 
@@ -116,15 +135,30 @@ using cata_result_t = typename cata_result<W, Alg>::type;
 template <class S>
 concept cata_source = requires(const S& s) { s.read_core(); };
 
-enum class cata_mode : std::uint8_t { stepping, jumping, cached, jumping_cached };
+/// Which fold: jumping or stepping, whether shared nodes' results are reused, and whether the
+/// closure gets (the visible part of) the path.
+struct cata_form {
+  bool jumping;
+  bool cached;
+  bool with_path;
+};
+inline constexpr cata_form stepping_form{false, false, true};
+inline constexpr cata_form jumping_form{true, false, true};
+inline constexpr cata_form cached_form{false, true, false};
+inline constexpr cata_form jumping_cached_form{true, true, false};
+inline constexpr cata_form scoped_form{false, true, true};
+inline constexpr cata_form jumping_scoped_form{true, true, true};
 
 /// The fold engine: an explicit stack of positions whose children are being folded.
-template <class V, class W, cata_mode M>
+template <class V, class W, cata_form F>
 class cata_engine {
 public:
   using ops = node_ops<V>;
-  static constexpr bool jumping = M == cata_mode::jumping || M == cata_mode::jumping_cached;
-  static constexpr bool cached = M == cata_mode::cached || M == cata_mode::jumping_cached;
+  static constexpr bool jumping = F.jumping;
+
+  /// `scope`: the closure sees the last `scope` bytes of each path (all of them when shorter).
+  explicit cata_engine(std::size_t scope) noexcept
+      : scope_(scope), cached_(F.cached && scope != path_scope::full().bytes) {}
 
   /// Folds the trie whose root node is `root` (may be null) with `root_val` at its root.
   template <class Alg>
@@ -180,11 +214,11 @@ private:
     const node_header* c = normalize(ops::child(h, e));
     std::size_t anc = f.stop ? f.path_len : f.anc_len;
     frame g{c, -1, ws_.size(), ops::val(h, e), path_.size(), h, e, anc, true, false};
-    if constexpr (cached) {
+    if constexpr (F.cached) {
       // Jumping: the children's results are free of the context above only when the closure
       // runs here (their jumps then start here), so only such positions store and replay them.
-      if (c && maybe_shared(c) && (!jumping || g.val || ops::count(c) != 1)) {
-        auto it = cache_.find(c);
+      if (cached_ && c && maybe_shared(c) && (!jumping || g.val || ops::count(c) != 1)) {
+        auto it = cache_.find(key_at(c, path_.size()));
         if (it != cache_.end()) {
           ws_.insert(ws_.end(), it->second.begin(), it->second.end());
           g.replayed = true;
@@ -199,32 +233,42 @@ private:
   W complete(frame& f, Alg& alg) {
     std::span<W> kids(ws_.data() + f.w_begin, ws_.size() - f.w_begin);
     byte_mask mask = f.h ? ops::root_mask(f.h) : byte_mask{};
-    if constexpr (cached) {
-      if (f.h && !f.replayed && maybe_shared(f.h) && (!jumping || f.stop))
-        cache_.emplace(f.h, std::vector<W>(kids.begin(), kids.end()));
+    if constexpr (F.cached) {
+      if (cached_ && f.h && !f.replayed && maybe_shared(f.h) && (!jumping || f.stop))
+        cache_.emplace(key_at(f.h, f.path_len), std::vector<W>(kids.begin(), kids.end()));
     }
-    W w = call(alg, mask, kids, f, path_view{path_.data(), f.path_len});
+    W w = call(alg, mask, kids, f, visible(f.path_len));
     ws_.erase(ws_.begin() + static_cast<std::ptrdiff_t>(f.w_begin), ws_.end());
     return w;
   }
 
   template <class Alg>
   W call(Alg& alg, const byte_mask& mask, std::span<W> kids, const frame& f, path_view p) {
-    if constexpr (M == cata_mode::stepping) {
-      return alg(mask, kids, f.val, p);
-    } else if constexpr (M == cata_mode::cached) {
-      (void)p;
-      return alg(mask, kids, f.val);
+    if constexpr (!jumping) {
+      if constexpr (F.with_path)
+        return alg(mask, kids, f.val, p);
+      else
+        return alg(mask, kids, f.val);
     } else {
       if (!f.stop)
         return std::move(kids[0]); // exactly one child and no value: passes through
-      if constexpr (M == cata_mode::jumping_cached) {
-        (void)p;
-        return alg(mask, kids, f.path_len - f.anc_len, f.val);
-      } else {
+      if constexpr (F.with_path)
         return alg(mask, kids, f.path_len - f.anc_len, f.val, p);
-      }
+      else
+        return alg(mask, kids, f.path_len - f.anc_len, f.val);
     }
+  }
+
+  /// The part of the first `len` path bytes the closure sees: the last `scope_` of them.
+  path_view visible(std::size_t len) const noexcept {
+    const std::size_t k = len < scope_ ? len : scope_;
+    return {path_.data() + (len - k), k};
+  }
+
+  /// A node's cache key: the node and the path bytes its positions' closures may see above it.
+  std::pair<const node_header*, std::string> key_at(const node_header* h, std::size_t len) const {
+    path_view v = visible(len);
+    return {h, std::string(reinterpret_cast<const char*>(v.data()), v.size())};
   }
 
   /// Walks up the key that led to the frame's position, running the closure at each position
@@ -239,8 +283,8 @@ private:
         byte_mask m;
         m.set(t[off - 1]);
         std::span<W> one(&w, 1);
-        if constexpr (M == cata_mode::stepping)
-          w = alg(m, one, static_cast<const V*>(nullptr), path_view{path_.data(), path_.size()});
+        if constexpr (F.with_path)
+          w = alg(m, one, static_cast<const V*>(nullptr), visible(path_.size()));
         else
           w = alg(m, one, static_cast<const V*>(nullptr));
       }
@@ -251,10 +295,18 @@ private:
     return w;
   }
 
+  struct key_hash {
+    std::size_t operator()(const std::pair<const node_header*, std::string>& k) const noexcept {
+      return std::hash<const void*>{}(k.first) * 31 + std::hash<std::string>{}(k.second);
+    }
+  };
+
+  std::size_t scope_;
+  bool cached_;
   std::vector<frame> frames_;
   std::vector<W> ws_;
   std::vector<std::uint8_t> path_;
-  std::unordered_map<const node_header*, std::vector<W>> cache_;
+  std::unordered_map<std::pair<const node_header*, std::string>, std::vector<W>, key_hash> cache_;
 };
 
 /// The start of a fold: a node (kept alive by `keep` when it had to be made) and a value.
@@ -300,11 +352,11 @@ struct source_value<S> {
   using type = typename S::value_type;
 };
 
-template <cata_mode M, class W, class S, class Alg>
-W run_cata(const S& src, Alg& alg) {
+template <cata_form F, class W, class S, class Alg>
+W run_cata(const S& src, Alg& alg, path_scope scope) {
   using V = typename source_value<S>::type;
   auto s = start_of(src);
-  cata_engine<V, W, M> eng;
+  cata_engine<V, W, F> eng(scope.bytes);
   return eng.run(s.root, s.val, alg);
 }
 
@@ -314,8 +366,8 @@ struct cata_stopped {};
 
 /// The fallible forms: `alg` returns `R`, an `expected<W, E>`; the engine folds `W`s, and the
 /// first error ends the fold, without another call of `alg`, and is returned.
-template <cata_mode M, class R, class S, class Alg>
-R run_fallible_cata(const S& src, Alg& alg) {
+template <cata_form F, class R, class S, class Alg>
+R run_fallible_cata(const S& src, Alg& alg, path_scope scope) {
   using W = typename R::value_type;
   std::optional<typename R::error_type> error;
   auto unwrap = [&](auto&&... args) -> W {
@@ -327,7 +379,7 @@ R run_fallible_cata(const S& src, Alg& alg) {
     return std::move(*r);
   };
   try {
-    return R(run_cata<M, W>(src, unwrap));
+    return R(run_cata<F, W>(src, unwrap, scope));
   } catch (const cata_stopped&) {
     return unexpected(std::move(*error));
   }
@@ -342,7 +394,7 @@ R run_fallible_cata(const S& src, Alg& alg) {
 template <class W = void, class S, class Alg>
 auto into_cata_side_effect(const S& src, Alg&& alg) -> detail::cata_result_t<W, Alg> {
   using R = detail::cata_result_t<W, Alg>;
-  return detail::run_cata<detail::cata_mode::stepping, R>(src, alg);
+  return detail::run_cata<detail::stepping_form, R>(src, alg, path_scope::full());
 }
 
 /// Jumping fold with paths: `alg(mask, children, jump, val, path)` runs at the start and at
@@ -350,7 +402,7 @@ auto into_cata_side_effect(const S& src, Alg&& alg) -> detail::cata_result_t<W, 
 template <class W = void, class S, class Alg>
 auto into_cata_jumping_side_effect(const S& src, Alg&& alg) -> detail::cata_result_t<W, Alg> {
   using R = detail::cata_result_t<W, Alg>;
-  return detail::run_cata<detail::cata_mode::jumping, R>(src, alg);
+  return detail::run_cata<detail::jumping_form, R>(src, alg, path_scope::full());
 }
 
 /// `into_cata_side_effect` with a closure that may fail: it returns `expected<W, E>` (and gets
@@ -359,8 +411,8 @@ auto into_cata_jumping_side_effect(const S& src, Alg&& alg) -> detail::cata_resu
 /// the `expected` type.
 template <class R = void, class S, class Alg>
 auto into_cata_side_effect_fallible(const S& src, Alg&& alg) -> detail::cata_result_t<R, Alg> {
-  return detail::run_fallible_cata<detail::cata_mode::stepping, detail::cata_result_t<R, Alg>>(
-    src, alg);
+  return detail::run_fallible_cata<detail::stepping_form, detail::cata_result_t<R, Alg>>(
+    src, alg, path_scope::full());
 }
 
 /// `into_cata_jumping_side_effect` with a closure that may fail (as
@@ -368,8 +420,8 @@ auto into_cata_side_effect_fallible(const S& src, Alg&& alg) -> detail::cata_res
 template <class R = void, class S, class Alg>
 auto into_cata_jumping_side_effect_fallible(const S& src, Alg&& alg)
   -> detail::cata_result_t<R, Alg> {
-  return detail::run_fallible_cata<detail::cata_mode::jumping, detail::cata_result_t<R, Alg>>(
-    src, alg);
+  return detail::run_fallible_cata<detail::jumping_form, detail::cata_result_t<R, Alg>>(
+    src, alg, path_scope::full());
 }
 
 /// Stepping fold with a pure closure `alg(mask, children, val)`; the children results of a
@@ -377,14 +429,14 @@ auto into_cata_jumping_side_effect_fallible(const S& src, Alg&& alg)
 template <class W = void, class S, class Alg>
 auto into_cata_cached(const S& src, Alg&& alg) -> detail::cata_result_t<W, Alg> {
   using R = detail::cata_result_t<W, Alg>;
-  return detail::run_cata<detail::cata_mode::cached, R>(src, alg);
+  return detail::run_cata<detail::cached_form, R>(src, alg, path_scope::none());
 }
 
 /// `into_cata_cached` with a closure that may fail (as `into_cata_side_effect_fallible`).
 template <class R = void, class S, class Alg>
 auto into_cata_cached_fallible(const S& src, Alg&& alg) -> detail::cata_result_t<R, Alg> {
-  return detail::run_fallible_cata<detail::cata_mode::cached, detail::cata_result_t<R, Alg>>(src,
-                                                                                         alg);
+  return detail::run_fallible_cata<detail::cached_form, detail::cata_result_t<R, Alg>>(
+    src, alg, path_scope::none());
 }
 
 /// Jumping fold with a pure closure `alg(mask, children, jump, val)`: it runs where the jumping
@@ -393,7 +445,7 @@ auto into_cata_cached_fallible(const S& src, Alg&& alg) -> detail::cata_result_t
 template <class W = void, class S, class Alg>
 auto into_cata_jumping_cached(const S& src, Alg&& alg) -> detail::cata_result_t<W, Alg> {
   using R = detail::cata_result_t<W, Alg>;
-  return detail::run_cata<detail::cata_mode::jumping_cached, R>(src, alg);
+  return detail::run_cata<detail::jumping_cached_form, R>(src, alg, path_scope::none());
 }
 
 /// `into_cata_jumping_cached` with a closure that may fail (as
@@ -401,8 +453,44 @@ auto into_cata_jumping_cached(const S& src, Alg&& alg) -> detail::cata_result_t<
 template <class R = void, class S, class Alg>
 auto into_cata_jumping_cached_fallible(const S& src, Alg&& alg)
   -> detail::cata_result_t<R, Alg> {
-  return detail::run_fallible_cata<detail::cata_mode::jumping_cached,
-                                   detail::cata_result_t<R, Alg>>(src, alg);
+  return detail::run_fallible_cata<detail::jumping_cached_form, detail::cata_result_t<R, Alg>>(
+    src, alg, path_scope::none());
+}
+
+/// Stepping cached fold whose closure sees part of the path: `alg(mask, children, val, path)`
+/// gets the last `scope.bytes` bytes of each position's path from the start (all of them when
+/// shorter). A shared node's children results are reused wherever the node hangs below the
+/// same visible bytes; `path_scope::full()` sees whole paths and so reuses nothing.
+template <class W = void, class S, class Alg>
+auto into_cata_cached(const S& src, path_scope scope, Alg&& alg)
+  -> detail::cata_result_t<W, Alg> {
+  using R = detail::cata_result_t<W, Alg>;
+  return detail::run_cata<detail::scoped_form, R>(src, alg, scope);
+}
+
+/// `into_cata_cached(src, scope, alg)` with a closure that may fail.
+template <class R = void, class S, class Alg>
+auto into_cata_cached_fallible(const S& src, path_scope scope, Alg&& alg)
+  -> detail::cata_result_t<R, Alg> {
+  return detail::run_fallible_cata<detail::scoped_form, detail::cata_result_t<R, Alg>>(
+    src, alg, scope);
+}
+
+/// Jumping cached fold whose closure sees part of the path: `alg(mask, children, jump, val,
+/// path)`, with the path as in `into_cata_cached(src, scope, alg)`.
+template <class W = void, class S, class Alg>
+auto into_cata_jumping_cached(const S& src, path_scope scope, Alg&& alg)
+  -> detail::cata_result_t<W, Alg> {
+  using R = detail::cata_result_t<W, Alg>;
+  return detail::run_cata<detail::jumping_scoped_form, R>(src, alg, scope);
+}
+
+/// `into_cata_jumping_cached(src, scope, alg)` with a closure that may fail.
+template <class R = void, class S, class Alg>
+auto into_cata_jumping_cached_fallible(const S& src, path_scope scope, Alg&& alg)
+  -> detail::cata_result_t<R, Alg> {
+  return detail::run_fallible_cata<detail::jumping_scoped_form, detail::cata_result_t<R, Alg>>(
+    src, alg, scope);
 }
 
 // -- anamorphisms -------------------------------------------------------------------------------

@@ -319,6 +319,102 @@ TEST_CASE("jumping cached cata agrees with the jumping fold and reuses shared no
   CHECK(bad.error() == "four");
 }
 
+TEST_CASE("scoped cached cata: the closure sees a path suffix, results reused below equal suffixes") {
+  using pathmap::path_scope;
+  // "s" hangs below contexts whose last bytes agree to different depths: "xa"/"ya" share one
+  // byte, "xa"/"xb" none, "pqa"/"rqa" two, "pqa"/"spqa" three.
+  path_map<int> s;
+  s.set_val_at("m", 1);
+  s.set_val_at("mn", 2);
+  s.set_val_at("o", 3);
+  path_map<int> m;
+  for (const char* at : {"xa", "ya", "xb", "pqa", "rqa", "za", "spqa"})
+    m.write_zipper_at_path(at).graft_map(s);
+  // Each position's result names the path bytes the closure saw, so a result reused below the
+  // wrong context would show the wrong bytes.
+  auto describe = [](std::span<std::string> kids, const int* v, path_view seen) {
+    std::string out("[");
+    out.append(str(seen)).push_back(v ? char('0' + *v) : '-');
+    for (auto& k : kids)
+      out.append(k);
+    out.push_back(']');
+    return out;
+  };
+  auto last = [](path_view p, std::size_t n) {
+    return n < p.size() ? p.subview(p.size() - n) : p;
+  };
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3},
+                        path_scope::full().bytes}) {
+    CAPTURE(n);
+    long side_calls = 0, cached_calls = 0, jside_calls = 0, jcached_calls = 0;
+    std::string a = pathmap::into_cata_side_effect(
+      m, [&](const byte_mask&, std::span<std::string> kids, const int* v, path_view p) {
+        ++side_calls;
+        return describe(kids, v, last(p, n));
+      });
+    std::string b = pathmap::into_cata_cached(
+      m, path_scope{n},
+      [&](const byte_mask&, std::span<std::string> kids, const int* v, path_view seen) {
+        ++cached_calls;
+        CHECK(seen.size() <= n);
+        return describe(kids, v, seen);
+      });
+    CHECK(a == b);
+    std::string ja = pathmap::into_cata_jumping_side_effect(
+      m, [&](const byte_mask&, std::span<std::string> kids, std::size_t jump, const int* v,
+             path_view p) {
+        ++jside_calls;
+        std::string d = describe(kids, v, last(p, n));
+        d.append(std::to_string(jump));
+        return d;
+      });
+    std::string jb = pathmap::into_cata_jumping_cached(
+      m, path_scope{n},
+      [&](const byte_mask&, std::span<std::string> kids, std::size_t jump, const int* v,
+          path_view seen) {
+        ++jcached_calls;
+        std::string d = describe(kids, v, seen);
+        d.append(std::to_string(jump));
+        return d;
+      });
+    CHECK(ja == jb);
+    if (n == path_scope::full().bytes) {
+      CHECK(cached_calls == side_calls); // whole paths differ everywhere: nothing reused
+    } else {
+      CHECK(cached_calls < side_calls);
+      CHECK(jcached_calls < jside_calls);
+    }
+  }
+  // none() is the unscoped cached fold, with an empty path.
+  long plain = pathmap::into_cata_cached(m, [](const byte_mask&, std::span<long> kids,
+                                               const int* v) {
+    long t = v ? *v : 0;
+    for (long k : kids)
+      t += k;
+    return t;
+  });
+  long scoped = pathmap::into_cata_cached(
+    m, path_scope::none(), [](const byte_mask&, std::span<long> kids, const int* v, path_view p) {
+      CHECK(p.empty());
+      long t = v ? *v : 0;
+      for (long k : kids)
+        t += k;
+      return t;
+    });
+  CHECK(plain == 7 * 6);
+  CHECK(scoped == plain);
+  using result = pathmap::expected<long, int>;
+  result err = pathmap::into_cata_jumping_cached_fallible(
+    m, path_scope::suffix(1),
+    [](const byte_mask&, std::span<long>, std::size_t, const int* v, path_view) -> result {
+      if (v && *v == 2)
+        return pathmap::unexpected(2);
+      return 0L;
+    });
+  REQUIRE(!err.has_value());
+  CHECK(err.error() == 2);
+}
+
 TEST_CASE("cata with a generic closure and an explicit result type") {
   auto m = roman_map<int>();
   auto n = pathmap::into_cata_side_effect<std::size_t>(m, [](const auto&, auto kids, auto v,

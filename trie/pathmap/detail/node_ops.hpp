@@ -278,6 +278,13 @@ struct node_ops {
       return old;
     }
     if (small(h)) {
+      if constexpr (std::is_nothrow_move_constructible_v<V>) {
+        const entry_src<V> r{sn::firsts(h)[e], sn::tail(h, e), &v, true, sn::child(h, e)};
+        node_header* g = sn::replace_relocating(h, e, r);
+        slot.release(); // freed by replace_relocating
+        slot = ptr(g);
+        return std::nullopt;
+      }
       entry_src<V> es[small_node_max];
       describe_all(h, es);
       es[e].val = &v;
@@ -336,6 +343,14 @@ struct node_ops {
     if (!c)
       return;
     if (small(h)) {
+      if constexpr (std::is_nothrow_move_constructible_v<V>) {
+        const entry_src<V> r{sn::firsts(h)[e], sn::tail(h, e), sn::val(h, e), true, c.get()};
+        node_header* g = sn::replace_relocating(h, e, r);
+        c.release();    // adopted by `g`
+        slot.release(); // freed by replace_relocating
+        slot = ptr(g);
+        return;
+      }
       entry_src<V> es[small_node_max];
       describe_all(h, es);
       es[e].child = c.get();
@@ -378,6 +393,24 @@ struct node_ops {
     node_header* h = slot.get();
     path_view t = sn::tail(h, e);
     entry_src<V> low{t[off - 1], t.subview(off), val(h, e), true, child(h, e)};
+    if constexpr (std::is_nothrow_move_constructible_v<V>) {
+      // The entry's new node is allocated first: building the lower node moves the value out.
+      const std::size_t size = sn::replaced_bytes(h, e, off - 1, false, true);
+      void* mem = node_alloc<V>(size);
+      ptr c;
+      try {
+        c = ptr(sn::build(&low, 1));
+      } catch (...) {
+        node_free<V>(mem, size);
+        throw;
+      }
+      const entry_src<V> r{sn::firsts(h)[e], t.subview(0, off - 1), nullptr, false, c.get()};
+      node_header* g = sn::replace_relocating(h, e, r, mem);
+      c.release();    // adopted by `g`
+      slot.release(); // freed by replace_relocating
+      slot = ptr(g);
+      return;
+    }
     ptr c(sn::build(&low, 1));
     entry_src<V> es[small_node_max];
     describe_all(h, es);

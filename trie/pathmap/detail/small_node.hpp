@@ -359,6 +359,82 @@ struct small_node {
     return g;
   }
 
+  /// Bytes of `h` with entry `e` replaced by one with a tail of `tail` bytes, a value or not
+  /// and a child or not: what `replace_relocating` allocates.
+  static std::size_t replaced_bytes(const node_header* h, int e, std::size_t tail, bool val,
+                                    bool child) noexcept {
+    const std::uint32_t bit = std::uint32_t{1} << e;
+    const std::uint32_t vm = (vmask(h) & ~bit) | (val ? bit : 0u);
+    const std::uint32_t cm = (cmask(h) & ~bit) | (child ? bit : 0u);
+    return bytes(h->n, popcount64(cm), popcount64(vm), h->f2 - tail_lens(h)[e] + tail);
+  }
+
+  /// Builds `h` with entry `e` replaced by `r` (the same first byte), relocating the other
+  /// entries like `insert_relocating`, and frees `h`, which must be unique. `r.val` is moved
+  /// (it may be `h`'s own value of `e`); `r.child`'s reference passes to the new node (adopted,
+  /// not shared): the caller's, or `h`'s own when `r.child` is `e`'s current child; another
+  /// old child of `e` is released. The other children move as
+  /// raw pointers: giving an entry a child or splitting its key then touches no other child's
+  /// count (each a cache miss and two atomic operations when described and rebuilt). `mem`,
+  /// when given, is `replaced_bytes` from `node_alloc`, so that a caller can allocate before it
+  /// changes anything. Strong guarantee: only the allocation can throw, before anything changes.
+  static node_header*
+  replace_relocating(node_header* h, int e, const entry_src<V>& r,
+                     void* mem = nullptr) requires std::is_nothrow_move_constructible_v<V> {
+    const std::size_t n = h->n, t = h->f2, old_size = size_of(h);
+    const std::uint32_t vm = vmask(h), cm = cmask(h), bit = std::uint32_t{1} << e;
+    const std::uint8_t* ol = tail_lens(h);
+    const std::size_t old_len = ol[e], split = prefix_sum(ol, std::size_t(e), t);
+    const std::uint32_t gvm = (vm & ~bit) | (r.val ? bit : 0u);
+    const std::uint32_t gcm = (cm & ~bit) | (r.child ? bit : 0u);
+    const std::size_t gt = t - old_len + r.tail.size();
+    if (!mem)
+      mem = node_alloc<V>(replaced_bytes(h, e, r.tail.size(), r.val, r.child));
+    // Nothing below throws.
+    auto* g = ::new (mem) node_header(node_tag::small);
+    g->n = static_cast<std::uint8_t>(n);
+    set_masks(g, gvm, gcm);
+    g->f2 = static_cast<std::uint16_t>(gt);
+    V* ov = values(h);
+    V* gv = values(g);
+    node_ptr<V>* oc = children(h);
+    node_ptr<V>* gc = children(g);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t b = std::uint32_t{1} << i;
+      if (i == std::size_t(e)) {
+        if (r.val)
+          ::new (gv++) V(std::move(*r.val));
+        if (vm & b)
+          (ov++)->~V();
+        node_header* old = (cm & b) ? oc++->release() : nullptr;
+        if (r.child)
+          ::new (gc++) node_ptr<V>(r.child);
+        if (old && old != r.child)
+          release_node<V>(old);
+        continue;
+      }
+      if (vm & b) {
+        ::new (gv++) V(std::move(*ov));
+        (ov++)->~V();
+      }
+      if (cm & b)
+        ::new (gc++) node_ptr<V>(oc++->release());
+    }
+    std::memcpy(firsts(g), firsts(h), n);
+    std::uint8_t* gl = tail_lens(g);
+    std::memcpy(gl, ol, n);
+    gl[e] = static_cast<std::uint8_t>(r.tail.size());
+    const std::uint8_t* ot = ol + n;
+    std::uint8_t* gtails = gl + n;
+    std::memcpy(gtails, ot, split);
+    if (!r.tail.empty())
+      std::memmove(gtails + split, r.tail.data(), r.tail.size());
+    std::memcpy(gtails + split + r.tail.size(), ot + split + old_len, t - split - old_len);
+    h->~node_header();
+    node_free<V>(h, old_size);
+    return g;
+  }
+
   /// A shallow copy (children shared, values copied): the copy-on-write step.
   static node_header* clone(const node_header* h) {
     entry_src<V> es[small_node_max];

@@ -305,6 +305,16 @@ struct node_ops {
       return std::nullopt;
     std::optional<V> out;
     if (small(h)) {
+      if constexpr (std::is_nothrow_move_constructible_v<V>) {
+        const entry_src<V> r{sn::firsts(h)[e], sn::tail(h, e), nullptr, false, sn::child(h, e)};
+        const std::size_t size = sn::replaced_bytes(h, e, r.tail.size(), false, r.child);
+        void* mem = node_alloc<V>(size); // before the value moves out
+        out.emplace(std::move(*cur));
+        node_header* g = sn::replace_relocating(h, e, r, mem);
+        slot.release(); // freed by replace_relocating
+        slot = ptr(g);
+        return out;
+      }
       out.emplace(std::move(*cur));
       entry_src<V> es[small_node_max];
       describe_all(h, es);
@@ -329,6 +339,13 @@ struct node_ops {
         return;
       }
       if (small(h)) {
+        if constexpr (std::is_nothrow_move_constructible_v<V>) {
+          const entry_src<V> r{sn::firsts(h)[e], sn::tail(h, e), sn::val(h, e), true, nullptr};
+          node_header* g = sn::replace_relocating(h, e, r);
+          slot.release(); // freed by replace_relocating
+          slot = ptr(g);
+          return;
+        }
         entry_src<V> es[small_node_max];
         describe_all(h, es);
         es[e].child = nullptr;
@@ -427,6 +444,14 @@ struct node_ops {
     if (!small(h)) {
       set_child(slot, e, ptr());
       take_val(slot, e);
+      return;
+    }
+    if constexpr (std::is_nothrow_move_constructible_v<V>) {
+      const entry_src<V> r{sn::firsts(h)[e], sn::tail(h, e).subview(0, off - 1), nullptr, false,
+                           nullptr};
+      node_header* g = sn::replace_relocating(h, e, r);
+      slot.release(); // freed by replace_relocating
+      slot = ptr(g);
       return;
     }
     entry_src<V> es[small_node_max];

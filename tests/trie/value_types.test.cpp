@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -96,6 +97,56 @@ TEST_CASE_TEMPLATE("many values are stored, iterated in order and released", V, 
       CHECK(m.remove_val_at(ks[i], i % 4 == 0).has_value());
     CHECK(m.val_count() == ks.size() / 2);
   }
+}
+
+TEST_CASE_TEMPLATE("one-entry edits of a wide small node keep every other entry and value", V,
+                   VALUE_TYPES) {
+  // Below "w" a small node of 20 entries with tails (so it has the masks of a node of more
+  // than 16 entries), children under some; then each kind of one-entry edit, which relocates
+  // the node's other values and children: a child added, a key split, a value taken, set
+  // again, a child removed, a key truncated, entries erased at both ends and inside.
+  live_guard<V> guard;
+  using T = values<V>;
+  std::map<std::string, int> model;
+  path_map<V> m;
+  auto set = [&](const std::string& k, int id) {
+    m.set_val_at(k, T::make(id));
+    model[k] = id;
+  };
+  auto key = [](int i) { return std::string{'w', char('a' + i), 't', 'a', 'i', 'l', char('a' + i)}; };
+  for (int i = 0; i < 20; ++i)
+    set(key(i), i);
+  for (int i = 1; i < 20; i += 6) // children under entries 1, 7, 13, 19
+    set(key(i) + "/kid", 100 + i);
+  set(key(4) + "/new", 200);                      // entry 4 gains a child
+  set(key(5).substr(0, 4), 201);                  // entry 5's key splits: "wfta"
+  CHECK(m.remove_val_at(key(6), false).has_value()); // entry 6 keeps a dangling path
+  model.erase(key(6));
+  CHECK(m.path_exists_at(key(6)));
+  set(key(6), 202);                               // and gets a value again
+  CHECK(m.remove_val_at(key(7) + "/kid", true).has_value()); // entry 7 loses its child
+  model.erase(key(7) + "/kid");
+  {
+    auto wz = m.write_zipper_at_path(key(8).substr(0, 5)); // inside entry 8's key: "witai"
+    wz.graft_map(path_map<V>());                  // truncates the key there
+  }
+  model.erase(key(8));
+  CHECK(m.path_exists_at(key(8).substr(0, 5)));
+  CHECK_FALSE(m.path_exists_at(key(8)));
+  for (int i : {0, 10, 18}) { // erased: first, inside, next to last
+    CHECK(m.remove_val_at(key(i), true).has_value());
+    model.erase(key(i));
+    CHECK_FALSE(m.path_exists_at(key(i)));
+  }
+  CHECK(m.val_count() == model.size());
+  for (const auto& [k, id] : model) {
+    if (id_at(m, k) != expect_id<V>(id))
+      FAIL_CHECK("wrong value at " << show(k));
+  }
+  std::vector<std::string> ks;
+  for (const auto& kv : model)
+    ks.push_back(kv.first);
+  CHECK(keys(m) == ks);
 }
 
 TEST_CASE_TEMPLATE("a copy shares values and every kind of write to it stays private", V,

@@ -383,6 +383,12 @@ struct node_ops {
   static void remove_entry(ptr& slot, int e) {
     node_header* h = slot.get();
     if (small(h)) {
+      if constexpr (std::is_nothrow_move_constructible_v<V>) {
+        node_header* g = sn::erase_relocating(h, e);
+        slot.release(); // freed by erase_relocating
+        slot = ptr(g);
+        return;
+      }
       entry_src<V> es[small_node_max];
       describe_all(h, es);
       for (int i = e; i + 1 < h->n; ++i)

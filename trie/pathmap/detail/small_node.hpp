@@ -435,6 +435,60 @@ struct small_node {
     return g;
   }
 
+  /// Builds `h` without entry `at` by relocating its contents, and frees `h`, which must be
+  /// unique: the inverse of `insert_relocating`. The entry's value is destroyed and its child
+  /// released; no other child's count is touched. Strong guarantee: only the allocation can
+  /// throw, before anything changes.
+  static node_header*
+  erase_relocating(node_header* h, int at) requires std::is_nothrow_move_constructible_v<V> {
+    const std::size_t n = h->n, t = h->f2, old_size = size_of(h);
+    const std::uint32_t vm = vmask(h), cm = cmask(h), below = (std::uint32_t{1} << at) - 1;
+    auto narrow = [&](std::uint32_t m) { return (m & below) | ((m >> 1) & ~below); };
+    const std::uint8_t* ol = tail_lens(h);
+    const std::size_t old_len = ol[at], split = prefix_sum(ol, std::size_t(at), t);
+    const std::uint32_t gvm = narrow(vm), gcm = narrow(cm);
+    const std::size_t size = bytes(n - 1, popcount64(gcm), popcount64(gvm), t - old_len);
+    void* mem = node_alloc<V>(size);
+    // Nothing below throws.
+    auto* g = ::new (mem) node_header(node_tag::small);
+    g->n = static_cast<std::uint8_t>(n - 1);
+    set_masks(g, gvm, gcm);
+    g->f2 = static_cast<std::uint16_t>(t - old_len);
+    V* ov = values(h);
+    V* gv = values(g);
+    node_ptr<V>* oc = children(h);
+    node_ptr<V>* gc = children(g);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t b = std::uint32_t{1} << i;
+      if (vm & b) {
+        if (i != std::size_t(at))
+          ::new (gv++) V(std::move(*ov));
+        (ov++)->~V();
+      }
+      if (cm & b) {
+        node_header* c = oc++->release();
+        if (i != std::size_t(at))
+          ::new (gc++) node_ptr<V>(c);
+        else
+          release_node<V>(c);
+      }
+    }
+    std::uint8_t* gf = firsts(g);
+    const std::uint8_t* of = firsts(h);
+    std::memcpy(gf, of, std::size_t(at));
+    std::memcpy(gf + at, of + at + 1, n - at - 1);
+    std::uint8_t* gl = tail_lens(g);
+    std::memcpy(gl, ol, std::size_t(at));
+    std::memcpy(gl + at, ol + at + 1, n - at - 1);
+    const std::uint8_t* ot = ol + n;
+    std::uint8_t* gt = gl + (n - 1);
+    std::memcpy(gt, ot, split);
+    std::memcpy(gt + split, ot + split + old_len, t - split - old_len);
+    h->~node_header();
+    node_free<V>(h, old_size);
+    return g;
+  }
+
   /// A shallow copy (children shared, values copied): the copy-on-write step.
   static node_header* clone(const node_header* h) {
     entry_src<V> es[small_node_max];

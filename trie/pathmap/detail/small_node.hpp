@@ -45,10 +45,12 @@
 ///
 /// A small node is never changed in place except to overwrite an existing value: every
 /// structural change builds a new node, which gives the strong exception guarantee (the old node
-/// is untouched until the new one is complete). Most changes describe the entries and `build`
-/// from the descriptions; adding an entry, the most frequent, relocates the old node's arrays
-/// into the new one (`insert_relocating`). Nodes hold at most 32 entries, so a rebuild copies a
-/// few hundred bytes.
+/// is untouched until the new one is complete). A one-entry edit of a unique node (an entry
+/// added, erased, or given another key, value or child) relocates the old node's arrays into
+/// the new one (`insert_relocating`, `erase_relocating`, `replace_relocating`): values move and
+/// children move as raw pointers, so no other child's count is touched. Other changes, and
+/// every change for values whose move may throw, describe the entries and `build` from the
+/// descriptions. Nodes hold at most 32 entries, so a rebuild copies a few hundred bytes.
 
 #include <bit>
 #include <cstdint>

@@ -250,9 +250,7 @@ struct node_ops {
     const bool stays_small = fits_small(h, !tail.empty());
     if constexpr (std::is_nothrow_move_constructible_v<V>) {
       if (stays_small) {
-        node_header* g = sn::insert_relocating(h, at, added);
-        slot.release(); // freed by insert_relocating
-        slot = ptr(g);
+        install_relocated(slot, sn::insert_relocating(h, at, added));
         return at;
       }
     }
@@ -280,9 +278,7 @@ struct node_ops {
     if (small(h)) {
       if constexpr (std::is_nothrow_move_constructible_v<V>) {
         const entry_src<V> r{sn::firsts(h)[e], sn::tail(h, e), &v, true, sn::child(h, e)};
-        node_header* g = sn::replace_relocating(h, e, r);
-        slot.release(); // freed by replace_relocating
-        slot = ptr(g);
+        install_relocated(slot, sn::replace_relocating(h, e, r));
         return std::nullopt;
       }
       entry_src<V> es[small_node_max];
@@ -310,9 +306,7 @@ struct node_ops {
         const std::size_t size = sn::replaced_bytes(h, e, r.tail.size(), false, r.child);
         void* mem = node_alloc<V>(size); // before the value moves out
         out.emplace(std::move(*cur));
-        node_header* g = sn::replace_relocating(h, e, r, mem);
-        slot.release(); // freed by replace_relocating
-        slot = ptr(g);
+        install_relocated(slot, sn::replace_relocating(h, e, r, mem));
         return out;
       }
       out.emplace(std::move(*cur));
@@ -341,9 +335,7 @@ struct node_ops {
       if (small(h)) {
         if constexpr (std::is_nothrow_move_constructible_v<V>) {
           const entry_src<V> r{sn::firsts(h)[e], sn::tail(h, e), sn::val(h, e), true, nullptr};
-          node_header* g = sn::replace_relocating(h, e, r);
-          slot.release(); // freed by replace_relocating
-          slot = ptr(g);
+          install_relocated(slot, sn::replace_relocating(h, e, r));
           return;
         }
         entry_src<V> es[small_node_max];
@@ -362,10 +354,8 @@ struct node_ops {
     if (small(h)) {
       if constexpr (std::is_nothrow_move_constructible_v<V>) {
         const entry_src<V> r{sn::firsts(h)[e], sn::tail(h, e), sn::val(h, e), true, c.get()};
-        node_header* g = sn::replace_relocating(h, e, r);
-        c.release();    // adopted by `g`
-        slot.release(); // freed by replace_relocating
-        slot = ptr(g);
+        install_relocated(slot, sn::replace_relocating(h, e, r));
+        c.release(); // adopted by the new node
         return;
       }
       entry_src<V> es[small_node_max];
@@ -384,9 +374,7 @@ struct node_ops {
     node_header* h = slot.get();
     if (small(h)) {
       if constexpr (std::is_nothrow_move_constructible_v<V>) {
-        node_header* g = sn::erase_relocating(h, e);
-        slot.release(); // freed by erase_relocating
-        slot = ptr(g);
+        install_relocated(slot, sn::erase_relocating(h, e));
         return;
       }
       entry_src<V> es[small_node_max];
@@ -428,10 +416,8 @@ struct node_ops {
         throw;
       }
       const entry_src<V> r{sn::firsts(h)[e], t.subview(0, off - 1), nullptr, false, c.get()};
-      node_header* g = sn::replace_relocating(h, e, r, mem);
-      c.release();    // adopted by `g`
-      slot.release(); // freed by replace_relocating
-      slot = ptr(g);
+      install_relocated(slot, sn::replace_relocating(h, e, r, mem));
+      c.release(); // adopted by the new node
       return;
     }
     ptr c(sn::build(&low, 1));
@@ -455,9 +441,7 @@ struct node_ops {
     if constexpr (std::is_nothrow_move_constructible_v<V>) {
       const entry_src<V> r{sn::firsts(h)[e], sn::tail(h, e).subview(0, off - 1), nullptr, false,
                            nullptr};
-      node_header* g = sn::replace_relocating(h, e, r);
-      slot.release(); // freed by replace_relocating
-      slot = ptr(g);
+      install_relocated(slot, sn::replace_relocating(h, e, r));
       return;
     }
     entry_src<V> es[small_node_max];
@@ -525,6 +509,12 @@ private:
 
   static void describe_all(const node_header* h, entry_src<V>* es) noexcept {
     sn::describe_all(h, es, true);
+  }
+
+  /// Installs `g`, the relocated copy of the node in `slot`, which the relocation freed.
+  static void install_relocated(ptr& slot, node_header* g) noexcept {
+    slot.release();
+    slot = ptr(g);
   }
 
   /// Installs `n` in `slot` if it is a new node (the old one is released).

@@ -137,6 +137,16 @@ struct small_node {
       std::memcpy(base(h) + sizeof(node_header) + h->n, hi, sizeof(hi));
     }
   }
+  /// Starts a node in `mem`: the header of `n` entries with value mask `vm`, child mask `cm`
+  /// and `t` tail bytes, so that every array's offset is known.
+  static node_header* start(void* mem, std::size_t n, std::uint32_t vm, std::uint32_t cm,
+                            std::size_t t) noexcept {
+    auto* h = ::new (mem) node_header(node_tag::small);
+    h->n = static_cast<std::uint8_t>(n);
+    set_masks(h, vm, cm);
+    h->f2 = static_cast<std::uint16_t>(t);
+    return h;
+  }
   static std::uint8_t* firsts(const node_header* h) noexcept {
     return reinterpret_cast<std::uint8_t*>(base(h) + sizeof(node_header));
   }
@@ -221,26 +231,19 @@ struct small_node {
   /// Builds a node from `n` entries sorted by first byte. Strong exception guarantee: on a
   /// throwing value copy nothing is leaked and the sources are unchanged.
   static node_header* build(const entry_src<V>* es, std::size_t n) {
-    std::size_t ncc = 0, nvv = 0, t = 0;
+    std::size_t t = 0;
+    std::uint32_t vb = 0, cb = 0;
     PATHMAP_ASSERT(n <= small_node_max, "a small node holds at most small_node_max entries");
     for (std::size_t i = 0; i < n; ++i) {
       PATHMAP_ASSERT(es[i].tail.size() < max_key_len, "key fragment longer than max_key_len");
       PATHMAP_ASSERT(i == 0 || es[i - 1].first < es[i].first, "entries must be sorted");
-      ncc += es[i].child != nullptr;
-      nvv += es[i].val != nullptr;
-      t += es[i].tail.size();
-    }
-    std::size_t size = bytes(n, ncc, nvv, t);
-    void* mem = node_alloc<V>(size);
-    auto* h = ::new (mem) node_header(node_tag::small);
-    h->n = static_cast<std::uint8_t>(n);
-    std::uint32_t vb = 0, cb = 0;
-    for (std::size_t i = 0; i < n; ++i) {
       vb |= std::uint32_t(es[i].val != nullptr) << i;
       cb |= std::uint32_t(es[i].child != nullptr) << i;
+      t += es[i].tail.size();
     }
-    set_masks(h, vb, cb);
-    h->f2 = static_cast<std::uint16_t>(t);
+    std::size_t size = bytes(n, popcount64(cb), popcount64(vb), t);
+    void* mem = node_alloc<V>(size);
+    node_header* h = start(mem, n, vb, cb, t);
     // Values first: the only step that can throw.
     V* vs = values(h);
     std::size_t built = 0;
@@ -304,16 +307,13 @@ struct small_node {
     const bool ev = e.val != nullptr, ec = e.child != nullptr;
     const std::size_t size = bytes(n + 1, nc0 + ec, nv0 + ev, t + e.tail.size());
     void* mem = node_alloc<V>(size);
-    auto* g = ::new (mem) node_header(node_tag::small);
-    g->n = static_cast<std::uint8_t>(n + 1);
     const std::uint32_t below = (1u << at) - 1;
     auto widen = [&](std::uint32_t m, bool bit) {
       std::uint64_t high = std::uint64_t(m & ~below) << 1;
       return std::uint32_t((m & below) | high | std::uint64_t(bit) << at);
     };
     const std::uint32_t gvm = widen(vm, ev), gcm = widen(cm, ec);
-    set_masks(g, gvm, gcm);
-    g->f2 = static_cast<std::uint16_t>(t + e.tail.size());
+    node_header* g = start(mem, n + 1, gvm, gcm, t + e.tail.size());
     const std::size_t vr = popcount64(vm & below), cr = popcount64(cm & below);
     V* ov = values(h);
     V* gv = values(g);
@@ -393,10 +393,7 @@ struct small_node {
     if (!mem)
       mem = node_alloc<V>(replaced_bytes(h, e, r.tail.size(), r.val, r.child));
     // Nothing below throws.
-    auto* g = ::new (mem) node_header(node_tag::small);
-    g->n = static_cast<std::uint8_t>(n);
-    set_masks(g, gvm, gcm);
-    g->f2 = static_cast<std::uint16_t>(gt);
+    node_header* g = start(mem, n, gvm, gcm, gt);
     V* ov = values(h);
     V* gv = values(g);
     node_ptr<V>* oc = children(h);
@@ -452,10 +449,7 @@ struct small_node {
     const std::size_t size = bytes(n - 1, popcount64(gcm), popcount64(gvm), t - old_len);
     void* mem = node_alloc<V>(size);
     // Nothing below throws.
-    auto* g = ::new (mem) node_header(node_tag::small);
-    g->n = static_cast<std::uint8_t>(n - 1);
-    set_masks(g, gvm, gcm);
-    g->f2 = static_cast<std::uint16_t>(t - old_len);
+    node_header* g = start(mem, n - 1, gvm, gcm, t - old_len);
     V* ov = values(h);
     V* gv = values(g);
     node_ptr<V>* oc = children(h);

@@ -44,6 +44,8 @@ std::string_view message(errc e) noexcept {
       return "checksum mismatch";
     case errc::aborted:
       return "stopped by the callback";
+    case errc::bad_node:
+      return "malformed arena-compact node";
   }
   return "unknown pathmap error";
 }

@@ -54,6 +54,10 @@ enum class errc : std::uint8_t {
   checksum_mismatch,
   /// The caller's callback asked to stop.
   aborted,
+  /// An arena-compact (ACT) node is malformed: unknown header bits, an offset out of range or
+  /// not pointing back, children out of order, a sibling group that runs into its parent, or
+  /// empty line data.
+  bad_node,
 };
 
 /// A one-line description of `e` ("input ended before the encoded data did", ...).

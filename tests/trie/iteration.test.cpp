@@ -104,6 +104,29 @@ TEST_CASE_TEMPLATE("to_next_val visits every value below the root in lexicograph
   CHECK(z.at_root()); // back at the root when done
 }
 
+TEST_CASE_TEMPLATE("to_next_step and to_next_val from a missing path go to what follows it in order",
+                   K, ZIPPER_KINDS) {
+  path_map<int> m;
+  for (const char* k : {"a", "ab", "ac", "b"})
+    m.set_val_at(k, 1);
+  auto z = K::make(m);
+  z.descend_to("aab"); // missing below "a", before "ab"
+  CHECK(z.to_next_step());
+  CHECK(z.path() == path_view("ab"));
+  z.move_to_path("abz"); // missing below the leaf "ab"
+  CHECK(z.to_next_step());
+  CHECK(z.path() == path_view("ac"));
+  z.move_to_path("ad"); // after the last child of "a"
+  CHECK(z.to_next_step());
+  CHECK(z.path() == path_view("b"));
+  z.move_to_path("aab");
+  CHECK(z.to_next_val());
+  CHECK(z.path() == path_view("ab"));
+  z.move_to_path("zz");
+  CHECK_FALSE(z.to_next_step());
+  CHECK(z.at_root());
+}
+
 TEST_CASE_TEMPLATE("to_next_val never yields the value at the zipper root", K, ZIPPER_KINDS) {
   auto m = roman_map();
   m.set_val_at("", 100);

@@ -461,8 +461,17 @@ public:
   bool to_next_step() {
     if (root_missing())
       return false;
-    if (missing_)
-      return next_after_subtree(false);
+    if (missing_) {
+      // The position that follows a missing path in depth-first order: a later child of its
+      // deepest existing ancestor, or what follows that ancestor's subtree.
+      const std::uint8_t m = path_[path_.size() - missing_];
+      leave_missing();
+      const int b = m == 255 ? -1 : child_mask().next_at_or_after(m + 1);
+      if (b < 0)
+        return next_after_subtree(false);
+      descend_byte(std::uint8_t(b));
+      return true;
+    }
     if (child_count() > 0) {
       descend_byte(std::uint8_t(child_mask().first()));
       return true;

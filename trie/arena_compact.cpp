@@ -1,0 +1,612 @@
+// The ACT format (pathmap/arena_compact.hpp): decoding with bounds checks, the whole-file check
+// done once on opening, the bottom-up writer, and the zipper's movement.
+
+#include "pathmap/arena_compact.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace pathmap {
+
+namespace detail::act {
+
+namespace {
+
+constexpr char magic[8] = {'A', 'C', 'T', 'r', 'e', 'e', '0', '3'};
+constexpr std::size_t header_bytes = 16;  // magic, root offset
+constexpr std::size_t padding_bytes = 8;  // the crate pads so that any varint reads 9 bytes
+constexpr std::uint8_t line_flag = 0x80;
+constexpr std::uint8_t value_flag = 0x40;
+constexpr std::uint8_t line_child_flag = 0x01;
+constexpr unsigned mask_children = 32;    // branch head count meaning "a 256-bit mask follows"
+constexpr std::uint8_t varint_bias = 247; // a first byte above it counts the bytes that follow
+constexpr std::size_t shared_run_max = 64;
+
+std::uint64_t load_u64(const std::uint8_t* p) noexcept {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i)
+    v = v << 8 | p[i];
+  return v;
+}
+
+void store_u64(std::uint8_t* p, std::uint64_t v) noexcept {
+  for (int i = 0; i < 8; ++i, v >>= 8)
+    p[i] = std::uint8_t(v);
+}
+
+/// A bounds-checked cursor over the file.
+struct reader {
+  std::span<const std::uint8_t> data;
+  std::uint64_t pos;
+
+  bool byte(std::uint8_t& b) noexcept {
+    if (pos >= data.size())
+      return false;
+    b = data[pos++];
+    return true;
+  }
+  bool varint(std::uint64_t& v) noexcept {
+    std::uint8_t first;
+    if (!byte(first))
+      return false;
+    if (first <= varint_bias) {
+      v = first;
+      return true;
+    }
+    const unsigned n = first - varint_bias;
+    if (data.size() - pos < n)
+      return false;
+    v = 0;
+    for (unsigned i = n; i-- > 0;)
+      v = v << 8 | data[pos + i];
+    pos += n;
+    return true;
+  }
+  /// A relative offset read at node `id`: the target, which must come before `id`.
+  bool back_offset(std::uint64_t id, std::uint64_t& target, errc& why) noexcept {
+    std::uint64_t rel;
+    if (!varint(rel)) {
+      why = errc::truncated;
+      return false;
+    }
+    if (rel == 0 || rel > id - header_bytes) {
+      why = errc::bad_node;
+      return false;
+    }
+    target = id - rel;
+    return true;
+  }
+};
+
+void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
+  if (v <= varint_bias) {
+    out.push_back(std::uint8_t(v));
+    return;
+  }
+  const unsigned n = 8 - unsigned(std::countl_zero(v)) / 8;
+  out.push_back(std::uint8_t(varint_bias + n));
+  for (unsigned i = 0; i < n; ++i, v >>= 8)
+    out.push_back(std::uint8_t(v));
+}
+
+} // namespace
+
+struct storage {
+  std::vector<std::uint8_t> owned;
+  void* mapped = nullptr;
+  std::size_t mapped_len = 0;
+  std::span<const std::uint8_t> bytes;
+
+  storage() = default;
+  storage(const storage&) = delete;
+  storage& operator=(const storage&) = delete;
+  ~storage() {
+    if (mapped)
+      ::munmap(mapped, mapped_len);
+  }
+};
+
+expected<node, errc> parse(std::span<const std::uint8_t> data, std::uint64_t id) noexcept {
+  if (id < header_bytes || id >= data.size())
+    return unexpected(errc::bad_node);
+  reader r{data, id};
+  node n;
+  n.id = id;
+  std::uint8_t head = 0;
+  r.byte(head);
+  n.line = head & line_flag;
+  n.has_value = head & value_flag;
+  if (n.has_value && !r.varint(n.value))
+    return unexpected(errc::truncated);
+  errc why = errc::bad_node;
+  if (!n.line) {
+    const unsigned count = head & 0x3f;
+    if (count > mask_children)
+      return unexpected(errc::bad_node);
+    if (count != 0 && !r.back_offset(id, n.first_child, why))
+      return unexpected(why);
+    if (count == mask_children) {
+      if (data.size() - r.pos < 32)
+        return unexpected(errc::truncated);
+      n.mask = byte_mask{{load_u64(&data[r.pos]), load_u64(&data[r.pos + 8]),
+                          load_u64(&data[r.pos + 16]), load_u64(&data[r.pos + 24])}};
+      r.pos += 32;
+      // Writers list fewer children as bytes; a mask of fewer would be another encoding of
+      // the same node, which this reader does not guess at.
+      if (n.mask.count() < int(mask_children))
+        return unexpected(errc::bad_node);
+    } else {
+      int prev = -1;
+      for (unsigned i = 0; i < count; ++i) {
+        std::uint8_t b;
+        if (!r.byte(b))
+          return unexpected(errc::truncated);
+        if (int(b) <= prev)
+          return unexpected(errc::bad_node);
+        n.mask.set(b);
+        prev = b;
+      }
+    }
+  } else {
+    if (head & 0x3e) // bits a line head never sets
+      return unexpected(errc::bad_node);
+    n.has_child = head & line_child_flag;
+    if (n.has_child && !r.back_offset(id, n.child, why))
+      return unexpected(why);
+    std::uint64_t run_id;
+    if (!r.back_offset(id, run_id, why))
+      return unexpected(why);
+    reader lr{data.first(id), run_id}; // line data ends before the node
+    std::uint64_t len;
+    if (!lr.varint(len))
+      return unexpected(errc::bad_node);
+    if (len == 0 || len > id - lr.pos)
+      return unexpected(errc::bad_node);
+    n.run = data.data() + lr.pos;
+    n.run_len = std::size_t(len);
+  }
+  n.end = r.pos;
+  return n;
+}
+
+// -- the writer ---------------------------------------------------------------------------------
+
+writer::writer() : out_(header_bytes, 0) {
+  std::memcpy(out_.data(), magic, sizeof(magic));
+}
+
+std::uint64_t writer::put(const pending& p) {
+  const std::uint64_t id = out_.size();
+  const unsigned count = unsigned(p.mask.count());
+  std::uint8_t head = p.value ? value_flag : 0;
+  if (p.line)
+    head |= line_flag | (p.child ? line_child_flag : 0);
+  else
+    head |= std::uint8_t(std::min(count, mask_children));
+  out_.push_back(head);
+  if (p.value)
+    put_varint(out_, *p.value);
+  if (p.line) {
+    if (p.child)
+      put_varint(out_, id - *p.child);
+    put_varint(out_, id - p.run);
+    return id;
+  }
+  if (count != 0)
+    put_varint(out_, id - p.first_child);
+  if (count >= mask_children) {
+    std::uint8_t words[32];
+    for (int i = 0; i < 4; ++i)
+      store_u64(words + 8 * i, p.mask.words()[i]);
+    out_.insert(out_.end(), words, words + 32);
+  } else {
+    for (int b = p.mask.first(); b >= 0; b = p.mask.next_at_or_after(b + 1))
+      out_.push_back(std::uint8_t(b));
+  }
+  return id;
+}
+
+std::uint64_t writer::put_run(path_view run) {
+  const bool shared = run.size() <= shared_run_max;
+  if (shared) {
+    auto it = runs_.find(std::string(run.as_string_view()));
+    if (it != runs_.end())
+      return it->second;
+  }
+  const std::uint64_t id = out_.size();
+  put_varint(out_, run.size());
+  out_.insert(out_.end(), run.begin(), run.end());
+  if (shared)
+    runs_.emplace(std::string(run.as_string_view()), id);
+  return id;
+}
+
+writer::pending writer::fold(const byte_mask& mask, std::span<const pending> kids, path_view run,
+                             std::optional<std::uint64_t> value) {
+  pending branch;
+  branch.mask = mask;
+  if (!kids.empty()) {
+    branch.first_child = out_.size();
+    for (const pending& k : kids)
+      put(k);
+  }
+  if (run.empty()) {
+    branch.value = value;
+    return branch;
+  }
+  pending line;
+  line.line = true;
+  line.value = value;
+  if (!kids.empty())
+    line.child = put(branch);
+  line.run = put_run(run);
+  return line;
+}
+
+std::vector<std::uint8_t> writer::finish(const pending& root) && {
+  const std::uint64_t id = put(root);
+  store_u64(out_.data() + sizeof(magic), id);
+  out_.insert(out_.end(), padding_bytes, 0);
+  return std::move(out_);
+}
+
+} // namespace detail::act
+
+// -- the tree ------------------------------------------------------------------------------------
+
+namespace act = detail::act;
+
+arena_compact_tree::arena_compact_tree(std::vector<std::uint8_t> bytes) {
+  auto s = std::make_shared<act::storage>();
+  s->owned = std::move(bytes);
+  s->bytes = s->owned;
+  root_ = act::load_u64(s->bytes.data() + sizeof(act::magic));
+  s_ = std::move(s);
+}
+
+expected<arena_compact_tree, errc>
+arena_compact_tree::check(std::shared_ptr<const act::storage> s) {
+  const std::span<const std::uint8_t> data = s->bytes;
+  // "ACTree" then the version: another start is not this format, another version is one this
+  // build does not read.
+  const std::size_t head = std::min<std::size_t>(data.size(), sizeof(act::magic));
+  if (std::memcmp(data.data(), act::magic, std::min<std::size_t>(head, 6)) != 0)
+    return unexpected(errc::bad_magic);
+  if (std::memcmp(data.data(), act::magic, head) != 0)
+    return unexpected(errc::unsupported_version);
+  if (data.size() < act::header_bytes)
+    return unexpected(errc::truncated);
+  const std::uint64_t root = act::load_u64(data.data() + sizeof(act::magic));
+  // Every node reachable from the root, once: decodes in bounds, and its sibling groups end
+  // before it. References then always point back, so no walk can loop.
+  if (root < act::header_bytes || root >= data.size())
+    return unexpected(errc::bad_node);
+  std::vector<bool> seen(data.size());
+  std::vector<std::uint64_t> todo{root};
+  while (!todo.empty()) {
+    const std::uint64_t id = todo.back();
+    todo.pop_back();
+    if (seen[id])
+      continue;
+    seen[id] = true;
+    auto n = act::parse(data, id);
+    if (!n)
+      return unexpected(n.error());
+    if (n->line) {
+      if (n->has_child)
+        todo.push_back(n->child);
+      continue;
+    }
+    std::uint64_t at = n->first_child;
+    for (int i = n->mask.count(); i > 0; --i) {
+      auto kid = act::parse(data, at);
+      if (!kid)
+        return unexpected(kid.error());
+      if (kid->end > id)
+        return unexpected(errc::bad_node);
+      todo.push_back(at);
+      at = kid->end;
+    }
+  }
+  return arena_compact_tree(std::move(s), root);
+}
+
+expected<arena_compact_tree, errc> arena_compact_tree::from_bytes(std::vector<std::uint8_t> bytes) {
+  auto s = std::make_shared<act::storage>();
+  s->owned = std::move(bytes);
+  s->bytes = s->owned;
+  return check(std::move(s));
+}
+
+expected<arena_compact_tree, errc> arena_compact_tree::open_mmap(const std::string& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return unexpected(errc::io_error);
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return unexpected(errc::io_error);
+  }
+  auto s = std::make_shared<act::storage>();
+  if (st.st_size > 0) {
+    void* p = ::mmap(nullptr, std::size_t(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      ::close(fd);
+      return unexpected(errc::io_error);
+    }
+    s->mapped = p;
+    s->mapped_len = std::size_t(st.st_size);
+    s->bytes = {static_cast<const std::uint8_t*>(p), s->mapped_len};
+  }
+  ::close(fd);
+  return check(std::move(s));
+}
+
+std::span<const std::uint8_t> arena_compact_tree::get_data() const noexcept { return s_->bytes; }
+
+expected<void, errc> arena_compact_tree::write_file(const std::string& file) const {
+  std::FILE* f = std::fopen(file.c_str(), "wb");
+  if (!f)
+    return unexpected(errc::io_error);
+  const auto data = get_data();
+  const bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();
+  if (std::fclose(f) != 0 || !ok)
+    return unexpected(errc::io_error);
+  return {};
+}
+
+std::optional<std::uint64_t> arena_compact_tree::get_val_at(path_view p) const noexcept {
+  const auto data = get_data();
+  act::node n = *act::parse(data, root_);
+  std::size_t i = 0;
+  for (;;) {
+    if (n.line) {
+      if (p.size() - i < n.run_len || std::memcmp(p.data() + i, n.run, n.run_len) != 0)
+        return std::nullopt;
+      i += n.run_len;
+      if (i == p.size() && n.has_value)
+        return n.value;
+      if (!n.has_child)
+        return std::nullopt;
+      n = *act::parse(data, n.child);
+      continue;
+    }
+    if (i == p.size())
+      return n.has_value ? std::optional<std::uint64_t>(n.value) : std::nullopt;
+    if (!n.mask.test(p[i]))
+      return std::nullopt;
+    std::uint64_t at = n.first_child;
+    for (int k = n.mask.rank(p[i]); k > 0; --k)
+      at = act::parse(data, at)->end;
+    n = *act::parse(data, at);
+    ++i;
+  }
+}
+
+act_zipper arena_compact_tree::read_zipper() const { return act_zipper(s_, root_); }
+
+act_zipper arena_compact_tree::read_zipper_at_path(path_view p) const {
+  act_zipper z(s_, root_);
+  z.descend_to(p);
+  return z.fork_read_zipper();
+}
+
+// -- the zipper ----------------------------------------------------------------------------------
+
+act_zipper::act_zipper(std::shared_ptr<const act::storage> s, std::uint64_t root)
+    : s_(std::move(s)), data_(s_->bytes) {
+  enter(root, std::nullopt);
+}
+
+void act_zipper::enter(std::uint64_t id, std::optional<std::uint64_t> inherited) {
+  frame f{*act::parse(data_, id), live_, inherited};
+  if (!f.root_val && !f.n.line && f.n.has_value)
+    f.root_val = f.n.value;
+  frames_.push_back(f);
+}
+
+std::optional<std::uint64_t> act_zipper::value_here() const noexcept {
+  if (!path_exists())
+    return std::nullopt;
+  const frame& f = frames_.back();
+  const std::size_t off = live_ - f.start;
+  if (off == 0)
+    return f.root_val;
+  if (f.n.line && off == f.n.run_len && f.n.has_value)
+    return f.n.value;
+  return std::nullopt;
+}
+
+const std::uint64_t* act_zipper::val() const noexcept {
+  auto v = value_here();
+  if (!v)
+    return nullptr;
+  val_buf_ = *v;
+  return &val_buf_;
+}
+
+byte_mask act_zipper::child_mask() const noexcept {
+  byte_mask m;
+  if (!path_exists())
+    return m;
+  const frame& f = frames_.back();
+  if (!f.n.line)
+    return f.n.mask;
+  // At the end of a line with a child the child's frame is on top, so here a line has no
+  // children at its end.
+  const std::size_t off = live_ - f.start;
+  if (off < f.n.run_len)
+    m.set(f.n.run[off]);
+  return m;
+}
+
+void act_zipper::step(std::uint8_t b) {
+  const bool live = path_exists();
+  path_.push_back(b);
+  if (!live)
+    return;
+  const act::node n = frames_.back().n;
+  const std::size_t off = live_ - frames_.back().start;
+  if (!n.line) {
+    if (!n.mask.test(b))
+      return;
+    std::uint64_t at = n.first_child;
+    for (int k = n.mask.rank(b); k > 0; --k)
+      at = act::parse(data_, at)->end;
+    ++live_;
+    enter(at, std::nullopt);
+    return;
+  }
+  if (off >= n.run_len || n.run[off] != b)
+    return;
+  ++live_;
+  // The end of a line with a child is the child's first position.
+  if (off + 1 == n.run_len && n.has_child)
+    enter(n.child, n.has_value ? std::optional<std::uint64_t>(n.value) : std::nullopt);
+}
+
+void act_zipper::descend_to(path_view k) {
+  for (std::uint8_t b : k)
+    step(b);
+}
+
+std::size_t act_zipper::descend_to_existing(path_view k) {
+  std::size_t i = 0;
+  while (i < k.size() && path_exists() && child_mask().test(k[i]))
+    step(k[i++]);
+  return i;
+}
+
+bool act_zipper::descend_indexed_byte(std::size_t i) {
+  const byte_mask m = child_mask();
+  if (i >= std::size_t(m.count()))
+    return false;
+  step(std::uint8_t(m.nth(int(i))));
+  return true;
+}
+
+bool act_zipper::descend_until() {
+  bool moved = false;
+  while (child_count() == 1) {
+    step(std::uint8_t(child_mask().first()));
+    moved = true;
+    if (is_val())
+      break;
+  }
+  return moved;
+}
+
+bool act_zipper::ascend(std::size_t n) {
+  const std::size_t room = path_.size() - root_depth_;
+  const std::size_t d = path_.size() - std::min(n, room);
+  path_.resize(d);
+  if (live_ > d) {
+    live_ = d;
+    while (frames_.back().start > d)
+      frames_.pop_back();
+  }
+  return n <= room;
+}
+
+bool act_zipper::ascend_until() {
+  if (at_root())
+    return false;
+  do
+    ascend(1);
+  while (!at_root() && !is_val() && child_count() < 2);
+  return true;
+}
+
+bool act_zipper::to_sibling(bool next) {
+  if (at_root() || !path_exists())
+    return false;
+  const std::uint8_t b = path_.back();
+  ascend(1);
+  const byte_mask m = child_mask();
+  const int s = next ? (b == 255 ? -1 : m.next_at_or_after(b + 1))
+                     : (b == 0 ? -1 : m.prev_at_or_before(b - 1));
+  step(s < 0 ? b : std::uint8_t(s));
+  return s >= 0;
+}
+
+bool act_zipper::to_next_step() {
+  if (child_count() != 0) {
+    descend_indexed_byte(0);
+    return true;
+  }
+  // Up to the nearest position with a child byte after the one we came from (from a missing
+  // path, that is where the path stops existing: what follows it in order is there).
+  while (!at_root()) {
+    const std::uint8_t b = path_.back();
+    ascend(1);
+    const int s = b == 255 ? -1 : child_mask().next_at_or_after(b + 1);
+    if (s >= 0) {
+      step(std::uint8_t(s));
+      return true;
+    }
+  }
+  return false;
+}
+
+bool act_zipper::to_next_val() {
+  while (to_next_step())
+    if (is_val())
+      return true;
+  return false;
+}
+
+bool act_zipper::seek_k_path(std::size_t base, std::size_t k, bool take_here) {
+  bool down = take_here;
+  for (;;) {
+    if (down) {
+      while (path_.size() - base < k && child_count() != 0)
+        descend_indexed_byte(0);
+      if (path_.size() - base == k)
+        return true;
+    }
+    // Backtrack to the next sibling above, without leaving `base`.
+    down = false;
+    while (path_.size() > base && !down) {
+      if (to_next_sibling_byte())
+        down = true;
+      else
+        ascend(1);
+    }
+    if (!down)
+      return false;
+  }
+}
+
+bool act_zipper::descend_first_k_path(std::size_t k) {
+  return k != 0 && seek_k_path(path_.size(), k, true);
+}
+
+bool act_zipper::to_next_k_path(std::size_t k) {
+  if (k == 0 || path_.size() - root_depth_ < k)
+    return false;
+  return seek_k_path(path_.size() - k, k, false);
+}
+
+std::size_t act_zipper::val_count() const {
+  act_zipper z = fork_read_zipper();
+  std::size_t n = z.is_val() ? 1 : 0;
+  while (z.to_next_val())
+    ++n;
+  return n;
+}
+
+act_zipper act_zipper::fork_read_zipper() const {
+  act_zipper z(*this);
+  z.root_depth_ = path_.size();
+  return z;
+}
+
+} // namespace pathmap

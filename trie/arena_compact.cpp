@@ -277,6 +277,8 @@ arena_compact_tree::check(std::shared_ptr<const act::storage> s) {
   const std::span<const std::uint8_t> data = s->bytes;
   // "ACTree" then the version: another start is not this format, another version is one this
   // build does not read.
+  if (data.empty())
+    return unexpected(errc::truncated);
   const std::size_t head = std::min<std::size_t>(data.size(), sizeof(act::magic));
   if (std::memcmp(data.data(), act::magic, std::min<std::size_t>(head, 6)) != 0)
     return unexpected(errc::bad_magic);

@@ -1,6 +1,8 @@
-// Writes the seed corpora of the serialization fuzzers: make_seeds <paths dir> <map dir>.
-// Small maps of the shapes the decoders must handle (empty, root value only, dangling paths,
-// binary bytes, long paths, every built-in codec, raw and compressed).
+// Writes the seed corpora of the serialization fuzzers: make_seeds <paths dir> <map dir>
+// <act dir>. Small maps of the shapes the decoders must handle (empty, root value only, dangling
+// paths, binary bytes, long paths, a branch of more than 32 children, every built-in codec, raw
+// and compressed, and as ACT files).
+#include "pathmap/arena_compact.hpp"
 #include "pathmap/path_map.hpp"
 #include "pathmap/serialization.hpp"
 
@@ -14,6 +16,7 @@
 namespace {
 
 int counter = 0;
+std::string act_dir;
 
 void save(const std::string& dir, const std::vector<std::uint8_t>& bytes) {
   std::string name = dir + "/seed-" + std::to_string(counter++);
@@ -31,6 +34,13 @@ void emit(const std::string& paths_dir, const std::string& map_dir, const pathma
     if (pathmap::serialize_map(m, mb, {compress, 6}))
       save(map_dir, mb);
   }
+  auto act = pathmap::arena_compact_tree::from_zipper(m, [](const V& v) -> std::uint64_t {
+    if constexpr (std::is_integral_v<V>)
+      return static_cast<std::uint64_t>(v) * 1000003u;
+    else
+      return 7;
+  });
+  save(act_dir, {act.get_data().begin(), act.get_data().end()});
 }
 
 template <class V, class Make>
@@ -65,16 +75,21 @@ void shapes(const std::string& pd, const std::string& md, Make make) {
       rnd.set_val_at(p, make(k));
   }
   emit(pd, md, rnd);
+  map wide;
+  for (int k = 0; k < 40; ++k)
+    wide.set_val_at(std::string(1, char(k * 5)) + "tail", make(k));
+  emit(pd, md, wide);
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: make_seeds <paths dir> <map dir>\n");
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: make_seeds <paths dir> <map dir> <act dir>\n");
     return 1;
   }
   std::string pd = argv[1], md = argv[2];
+  act_dir = argv[3];
   shapes<std::string>(pd, md, [](int i) { return std::string(static_cast<std::size_t>(i), 'v'); });
   shapes<std::int64_t>(pd, md, [](int i) { return std::int64_t{-1000} * i; });
   shapes<std::uint64_t>(pd, md, [](int i) { return std::uint64_t{1} << (i % 64); });

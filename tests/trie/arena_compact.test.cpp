@@ -200,3 +200,141 @@ TEST_CASE("act: random maps round-trip and the zipper moves as read_zipper does"
     }
   }
 }
+
+TEST_CASE("act: a zipper's focus becomes the root, its value the root value") {
+  path_map<std::uint64_t> m;
+  for (auto [k, v] : {std::pair{"book", 1}, {"books", 2}, {"bookshelf", 3}, {"boot", 4}})
+    m.set_val_at(k, std::uint64_t(v));
+  auto z = m.read_zipper_at_path("book");
+  const auto t = arena_compact_tree::from_zipper(z, [](std::uint64_t v) { return v * 10; });
+  CHECK(contents(t)
+        == std::map<std::string, std::uint64_t>{{"", 10}, {"s", 20}, {"shelf", 30}});
+  auto at = t.read_zipper_at_path("s");
+  CHECK(at.at_root());
+  CHECK(*at.val() == 20);
+  CHECK(at.root_prefix_path() == path_view("s"));
+  CHECK(at.to_next_val());
+  CHECK(at.path() == path_view("helf"));
+  CHECK(at.origin_path() == path_view("shelf"));
+  CHECK_FALSE(at.to_next_val());
+  CHECK(at.at_root());
+  CHECK_FALSE(at.ascend(1)); // cannot leave its root
+}
+
+TEST_CASE("act: dangling paths and an empty map") {
+  path_map<std::uint64_t> m;
+  const auto empty = act_of(m);
+  CHECK(empty.get_val_at("") == std::nullopt);
+  CHECK(empty.read_zipper().child_count() == 0);
+  CHECK(arena_compact_tree::from_bytes(byte_vec(empty.get_data().begin(), empty.get_data().end()))
+          .has_value());
+  m.create_path("dangling");
+  m.set_val_at("dan", 1);
+  const auto t = act_of(m);
+  auto z = t.read_zipper();
+  CHECK(z.descend_to_check("dangling"));
+  CHECK_FALSE(z.is_val());
+  CHECK(z.child_count() == 0);
+  z.reset();
+  CHECK_FALSE(z.descend_to_check("danglingx"));
+}
+
+TEST_CASE("act: megabyte paths, without recursion") {
+  path_map<std::uint64_t> m;
+  std::string p(1 << 20, 'x');
+  for (std::size_t i = 0; i < p.size(); i += 4099)
+    p[i] = char('a' + i % 26);
+  m.set_val_at(path_view(p), 7);
+  m.set_val_at(path_view(p.substr(0, p.size() / 2)), 8);
+  const auto t = act_of(m);
+  CHECK(t.get_val_at(path_view(p)) == 7u);
+  CHECK(t.get_val_at(path_view(p.substr(0, p.size() / 2))) == 8u);
+  CHECK(t.get_val_at(path_view(p.substr(0, p.size() - 1))) == std::nullopt);
+  auto z = t.read_zipper();
+  CHECK(z.to_next_val());
+  CHECK(z.path().size() == p.size() / 2);
+  CHECK(z.to_next_val());
+  CHECK(z.path() == path_view(p));
+  CHECK(z.val_count() == 1);
+}
+
+TEST_CASE("act: files: dump_from_zipper, open_mmap, and what cannot be opened") {
+  path_map<std::uint64_t> m;
+  for (int i = 0; i < 1000; ++i)
+    m.set_val_at(path_view("key" + std::to_string(i * 7919)), std::uint64_t(i) << 20);
+  const std::string file = "pathmap_act_test.act";
+  REQUIRE(arena_compact_tree::dump_from_zipper(m, [](std::uint64_t v) { return v; }, file));
+  auto t = arena_compact_tree::open_mmap(file);
+  REQUIRE(t.has_value());
+  CHECK(contents(*t) == contents(m));
+  auto z = t->read_zipper();
+  t = arena_compact_tree::open_mmap("/nonexistent/pathmap.act"); // the zipper keeps the mapping
+  CHECK(z.to_next_val());
+  CHECK(!t.has_value());
+  CHECK(t.error() == errc::io_error);
+  CHECK(arena_compact_tree::open_mmap(".").error() == errc::io_error); // a directory
+  std::ofstream(file, std::ios::trunc | std::ios::binary) << "ACTree";
+  CHECK(arena_compact_tree::open_mmap(file).error() == errc::truncated);
+  std::ofstream(file, std::ios::trunc | std::ios::binary);
+  CHECK(arena_compact_tree::open_mmap(file).error() == errc::truncated);
+  std::remove(file.c_str());
+}
+
+TEST_CASE("act: malformed input is refused, never read out of bounds or looped on") {
+  SUBCASE("headers") {
+    CHECK(arena_compact_tree::from_bytes({}).error() == errc::truncated);
+    CHECK(arena_compact_tree::from_bytes({'P', 'M', 'A', 'P'}).error() == errc::bad_magic);
+    auto old = file_of(16, {0x00});
+    old[7] = '2';
+    CHECK(arena_compact_tree::from_bytes(old).error() == errc::unsupported_version);
+    CHECK(arena_compact_tree::from_bytes(file_of(17, {0x00})).error() == errc::bad_node);
+    CHECK(arena_compact_tree::from_bytes(file_of(3, {0x00})).error() == errc::bad_node);
+    CHECK(arena_compact_tree::from_bytes(file_of(16, {0x00})).has_value());
+  }
+  SUBCASE("nodes") {
+    auto bad = [](std::uint64_t root, byte_vec arena) {
+      auto r = arena_compact_tree::from_bytes(file_of(root, std::move(arena)));
+      REQUIRE_FALSE(r.has_value());
+      return r.error();
+    };
+    CHECK(bad(16, {0x21}) == errc::bad_node);                   // 33 children
+    CHECK(bad(16, {0x81, 0, 0}) == errc::bad_node);             // offsets of 0: itself
+    CHECK(bad(16, {0x82, 1}) == errc::bad_node);                // unknown line bits
+    CHECK(bad(16, {0x40, 250}) == errc::truncated);             // a varint cut off
+    CHECK(bad(18, {0x00, 0x00, 0x02, 2, 'b', 'a'}) == errc::bad_node); // bytes out of order
+    CHECK(bad(16, {0x01, 5, 'a'}) == errc::bad_node);           // first child before the arena
+    CHECK(bad(17, {0, 0x80, 1}) == errc::bad_node);             // line data of length 0
+    CHECK(bad(19, {3, 'a', 'b', 0x80, 3}) == errc::bad_node);   // line data runs into the node
+    // A branch at 17 whose two children start at 16: the second would be the branch itself.
+    CHECK(bad(17, {0x00, 0x02, 1, 'a', 'b'}) == errc::bad_node);
+    CHECK(arena_compact_tree::from_bytes(file_of(18, {0x00, 0x00, 0x02, 2, 'a', 'b'})));
+  }
+  SUBCASE("every truncation and many corruptions of a real file") {
+    std::mt19937_64 rng(0xbad);
+    auto m = random_map(rng, 200, 12);
+    const auto t = act_of(m);
+    const byte_vec good(t.get_data().begin(), t.get_data().end());
+    auto walk = [](const arena_compact_tree& x) {
+      // Whatever opens must be walkable to the end (and the walk must end).
+      auto z = x.read_zipper();
+      std::size_t steps = 0;
+      while (z.to_next_step())
+        REQUIRE(++steps < 100000);
+      return steps;
+    };
+    for (std::size_t n = 0; n < good.size(); ++n) {
+      auto r = arena_compact_tree::from_bytes(byte_vec(good.begin(), good.begin() + n));
+      if (r)
+        walk(*r);
+    }
+    for (int i = 0; i < int(scaled(3000, 300)); ++i) {
+      byte_vec b = good;
+      for (int flips = 1 + int(rng() % 3); flips > 0; --flips)
+        b[16 + rng() % (b.size() - 16)] ^= std::uint8_t(1u << (rng() % 8));
+      if (auto r = arena_compact_tree::from_bytes(b)) {
+        walk(*r);
+        r->get_val_at("abc");
+      }
+    }
+  }
+}

@@ -28,7 +28,7 @@ constexpr std::uint8_t value_flag = 0x40;
 constexpr std::uint8_t line_child_flag = 0x01;
 constexpr unsigned mask_children = 32;    // branch head count meaning "a 256-bit mask follows"
 constexpr std::uint8_t varint_bias = 247; // a first byte above it counts the bytes that follow
-constexpr std::size_t shared_run_max = 64;
+constexpr std::size_t shared_run_max = 8;
 
 std::uint64_t load_u64(const std::uint8_t* p) noexcept {
   std::uint64_t v = 0;
@@ -95,6 +95,29 @@ void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
   out.push_back(std::uint8_t(varint_bias + n));
   for (unsigned i = 0; i < n; ++i, v >>= 8)
     out.push_back(std::uint8_t(v));
+}
+
+/// Where the node at `id` ends, for walking a sibling group: only the lengths of its fields
+/// are read. Only for files that passed `check`, whose sibling groups all decode in bounds.
+std::uint64_t skip(std::span<const std::uint8_t> data, std::uint64_t id) noexcept {
+  const std::uint8_t* d = data.data();
+  auto varint_len = [d](std::uint64_t at) -> std::uint64_t {
+    return d[at] <= varint_bias ? 1 : 1 + (d[at] - varint_bias);
+  };
+  const std::uint8_t head = d[id];
+  std::uint64_t at = id + 1;
+  if (head & value_flag)
+    at += varint_len(at);
+  if (head & line_flag) {
+    if (head & line_child_flag)
+      at += varint_len(at);
+    return at + varint_len(at);
+  }
+  if (const unsigned count = head & 0x3f; count != 0) {
+    at += varint_len(at);
+    at += count == mask_children ? 32 : count;
+  }
+  return at;
 }
 
 } // namespace
@@ -387,7 +410,7 @@ std::optional<std::uint64_t> arena_compact_tree::get_val_at(path_view p) const n
       return std::nullopt;
     std::uint64_t at = n.first_child;
     for (int k = n.mask.rank(p[i]); k > 0; --k)
-      at = act::parse(data, at)->end;
+      at = act::skip(data, at);
     n = *act::parse(data, at);
     ++i;
   }
@@ -409,7 +432,7 @@ act_zipper::act_zipper(std::shared_ptr<const act::storage> s, std::uint64_t root
 }
 
 void act_zipper::enter(std::uint64_t id, std::optional<std::uint64_t> inherited) {
-  frame f{*act::parse(data_, id), live_, inherited};
+  frame f{*act::parse(data_, id), live_, inherited, -1, 0};
   if (!f.root_val && !f.n.line && f.n.has_value)
     f.root_val = f.n.value;
   frames_.push_back(f);
@@ -460,9 +483,20 @@ void act_zipper::step(std::uint8_t b) {
   if (!n.line) {
     if (!n.mask.test(b))
       return;
+    // Children are found by walking the sibling group; start from the child entered last when
+    // it comes before (iteration enters them in order, so each step is one node).
+    frame& f = frames_.back();
+    const int rank = n.mask.rank(b);
+    int k = rank;
     std::uint64_t at = n.first_child;
-    for (int k = n.mask.rank(b); k > 0; --k)
-      at = act::parse(data_, at)->end;
+    if (f.cursor_rank >= 0 && f.cursor_rank <= rank) {
+      k -= f.cursor_rank;
+      at = f.cursor;
+    }
+    for (; k > 0; --k)
+      at = act::skip(data_, at);
+    f.cursor_rank = rank;
+    f.cursor = at;
     ++live_;
     enter(at, std::nullopt);
     return;
@@ -547,6 +581,14 @@ bool act_zipper::to_next_step() {
   // Up to the nearest position with a child byte after the one we came from (from a missing
   // path, that is where the path stops existing: what follows it in order is there).
   while (!at_root()) {
+    if (path_exists()) {
+      // Inside a line nothing branches: climb to where it starts at once.
+      const frame& f = frames_.back();
+      if (f.n.line && live_ > f.start) {
+        ascend(live_ - f.start);
+        continue;
+      }
+    }
     const std::uint8_t b = path_.back();
     ascend(1);
     const int s = b == 255 ? -1 : child_mask().next_at_or_after(b + 1);
@@ -559,9 +601,20 @@ bool act_zipper::to_next_step() {
 }
 
 bool act_zipper::to_next_val() {
-  while (to_next_step())
+  while (to_next_step()) {
+    // Inside a line only its end may hold a value: go there at once.
+    const frame& f = frames_.back();
+    if (f.n.line && live_ - f.start < f.n.run_len) {
+      const act::node n = f.n;
+      const std::size_t off = live_ - f.start;
+      path_.insert(path_.end(), n.run + off, n.run + n.run_len);
+      live_ += n.run_len - off;
+      if (n.has_child)
+        enter(n.child, n.has_value ? std::optional<std::uint64_t>(n.value) : std::nullopt);
+    }
     if (is_val())
       return true;
+  }
   return false;
 }
 

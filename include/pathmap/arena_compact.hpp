@@ -181,8 +181,7 @@ public:
   act_zipper read_zipper() const;
   act_zipper read_zipper_at_path(path_view p) const;
 
-  /// A `path_map` with a value `from_u64(u)` at the path of each value `u`. Dangling paths,
-  /// which hold no value, are not copied.
+  /// `read_zipper().make_map<V>(from_u64)`: the whole tree as a `path_map`.
   template <class V, class F>
   path_map<V> to_map(F&& from_u64) const;
 
@@ -249,6 +248,11 @@ public:
   /// A zipper rooted at this one's focus.
   act_zipper fork_read_zipper() const;
 
+  /// A `path_map` of the values below the focus (the focus value as its root value), each `u`
+  /// as `from_u64(u)`. Dangling paths, which hold no value, are not copied.
+  template <class V, class F>
+  path_map<V> make_map(F&& from_u64) const;
+
 private:
   friend class arena_compact_tree;
   act_zipper(std::shared_ptr<const detail::act::storage> s, std::uint64_t root);
@@ -282,12 +286,17 @@ private:
 };
 
 template <class V, class F>
-path_map<V> arena_compact_tree::to_map(F&& from_u64) const {
+path_map<V> act_zipper::make_map(F&& from_u64) const {
   path_map<V> m;
-  act_zipper z = read_zipper();
+  act_zipper z = fork_read_zipper();
   for (bool more = z.to_first_val(); more; more = z.to_next_val())
     m.set_val_at(z.path(), static_cast<V>(from_u64(*z.val())));
   return m;
+}
+
+template <class V, class F>
+path_map<V> arena_compact_tree::to_map(F&& from_u64) const {
+  return read_zipper().make_map<V>(std::forward<F>(from_u64));
 }
 
 } // namespace pathmap

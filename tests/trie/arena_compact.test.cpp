@@ -219,6 +219,10 @@ TEST_CASE("act: a zipper's focus becomes the root, its value the root value") {
   CHECK_FALSE(at.to_next_val());
   CHECK(at.at_root());
   CHECK_FALSE(at.ascend(1)); // cannot leave its root
+  auto sub = t.read_zipper();
+  sub.descend_to("s");
+  CHECK(contents(sub.make_map<std::uint64_t>([](std::uint64_t v) { return v + 1; }))
+        == std::map<std::string, std::uint64_t>{{"", 21}, {"helf", 31}});
 }
 
 TEST_CASE("act: dangling paths and an empty map") {

@@ -514,10 +514,13 @@ void act_zipper::descend_to(path_view k) {
     step(b);
 }
 
-std::size_t act_zipper::descend_to_existing(path_view k) {
+std::size_t act_zipper::descend_existing(path_view k, bool stop_at_val) {
   std::size_t i = 0;
-  while (i < k.size() && path_exists() && child_mask().test(k[i]))
+  while (i < k.size() && path_exists() && child_mask().test(k[i])) {
     step(k[i++]);
+    if (stop_at_val && is_val())
+      break;
+  }
   return i;
 }
 
@@ -529,9 +532,9 @@ bool act_zipper::descend_indexed_byte(std::size_t i) {
   return true;
 }
 
-bool act_zipper::descend_until() {
+bool act_zipper::descend_until_max_bytes(std::size_t n) {
   bool moved = false;
-  while (child_count() == 1) {
+  for (; n > 0 && child_count() == 1; --n) {
     step(std::uint8_t(child_mask().first()));
     moved = true;
     if (is_val())
@@ -552,12 +555,12 @@ bool act_zipper::ascend(std::size_t n) {
   return n <= room;
 }
 
-bool act_zipper::ascend_until() {
+bool act_zipper::climb(bool branches_only) {
   if (at_root())
     return false;
   do
     ascend(1);
-  while (!at_root() && !is_val() && child_count() < 2);
+  while (!at_root() && (branches_only || !is_val()) && child_count() < 2);
   return true;
 }
 

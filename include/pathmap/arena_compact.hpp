@@ -196,10 +196,13 @@ private:
 };
 
 /// A read zipper over an `arena_compact_tree` (the crate's `ACTZipper`): every movement,
-/// iteration and value method of `read_zipper`, values being the tree's `u64`s. It shares the
-/// tree's bytes, so it may outlive the tree object.
+/// iteration and value method of `read_zipper`, with the same results (a test runs both side by
+/// side), values being the tree's `u64`s; not the node-identity hints (`shared_node_id`,
+/// `is_shared`) nor a witness, which a byte string that lives as long as the zipper does not
+/// need. It shares the tree's bytes, so it may outlive the tree object.
 ///
-/// Cost notes: descending into the k-th child of a branch reads the k siblings before it;
+/// Cost notes: descending into the k-th child of a branch reads the k siblings before it (from
+/// the child entered last, when that comes before, so iteration reads each node once);
 /// `val_count()` walks the subtrie.
 class act_zipper : public zipper_moving_defaults<act_zipper>,
                    public zipper_iteration_defaults<act_zipper> {
@@ -228,11 +231,15 @@ public:
 
   void reset() { ascend(path_.size() - root_depth_); }
   void descend_to(path_view k);
-  std::size_t descend_to_existing(path_view k);
+  std::size_t descend_to_existing(path_view k) { return descend_existing(k, false); }
+  /// `descend_to_existing` that also stops just after the first byte landing on a value.
+  std::size_t descend_to_val(path_view k) { return descend_existing(k, true); }
   bool descend_indexed_byte(std::size_t i);
-  bool descend_until();
+  bool descend_until() { return descend_until_max_bytes(std::size_t(-1)); }
+  bool descend_until_max_bytes(std::size_t n);
   bool ascend(std::size_t n);
-  bool ascend_until();
+  bool ascend_until() { return climb(false); }
+  bool ascend_until_branch() { return climb(true); }
   bool to_next_sibling_byte() { return to_sibling(true); }
   bool to_prev_sibling_byte() { return to_sibling(false); }
   bool to_next_step();
@@ -268,6 +275,10 @@ private:
   };
 
   std::optional<std::uint64_t> value_here() const noexcept;
+  std::size_t descend_existing(path_view k, bool stop_at_val);
+  /// Up at least one byte, to the root or a position with two children or more (or, unless
+  /// `branches_only`, a value).
+  bool climb(bool branches_only);
   void step(std::uint8_t b);
   void enter(std::uint64_t id, std::optional<std::uint64_t> inherited);
   bool to_sibling(bool next);

@@ -170,7 +170,7 @@ TEST_CASE("act: random maps round-trip and the zipper moves as read_zipper does"
     for (int step = 0; step < 400; ++step) {
       CAPTURE(step);
       const std::uint8_t byte = std::uint8_t('a' + rng() % 6);
-      const int op = int(rng() % 14);
+      const int op = int(rng() % 17);
       CAPTURE(op);
       const std::string before(a.path().as_string_view());
       CAPTURE(before);
@@ -189,6 +189,10 @@ TEST_CASE("act: random maps round-trip and the zipper moves as read_zipper does"
         case 10: { std::size_t k = rng() % 4; CHECK(a.descend_first_k_path(k) == b.descend_first_k_path(k)); break; }
         case 11: { std::size_t k = rng() % 3; CHECK(a.to_next_k_path(k) == b.to_next_k_path(k)); break; }
         case 12: CHECK(a.val_count() == b.val_count()); break;
+        case 13: CHECK(a.ascend_until_branch() == b.ascend_until_branch()); break;
+        case 14: CHECK(a.descend_to_val(path_view{byte, byte, byte}) ==
+                       b.descend_to_val(path_view{byte, byte, byte})); break;
+        case 15: { std::size_t n = rng() % 3; CHECK(a.descend_until_max_bytes(n) == b.descend_until_max_bytes(n)); break; }
         default: a.reset(); b.reset(); break;
       }
       REQUIRE(a.path().as_string_view() == b.path().as_string_view());

@@ -25,9 +25,9 @@ std::string_view message(errc e) noexcept {
     case errc::too_much_data:
       return "the decoded data exceeds the limit";
     case errc::bad_magic:
-      return "not a pathmap map (bad magic bytes)";
+      return "not in this format (bad magic bytes)";
     case errc::unsupported_version:
-      return "unsupported map format version";
+      return "unsupported format version";
     case errc::unsupported_flags:
       return "the header sets unknown flags";
     case errc::codec_mismatch:

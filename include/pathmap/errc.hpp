@@ -33,9 +33,9 @@ enum class errc : std::uint8_t {
   value_too_long,
   /// The decoded data exceeds `decode_limits::max_decoded_bytes`.
   too_much_data,
-  /// The input does not start with the map format's magic bytes.
+  /// The input does not start with the format's magic bytes (the map format's, or ACT's).
   bad_magic,
-  /// The map format version is not one this build reads.
+  /// The format version (the map format's, or ACT's) is not one this build reads.
   unsupported_version,
   /// The header sets flag bits this build does not know.
   unsupported_flags,

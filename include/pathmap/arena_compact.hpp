@@ -164,7 +164,9 @@ public:
   static expected<arena_compact_tree, errc> from_bytes(std::vector<std::uint8_t> bytes);
 
   /// Maps `file` read-only and checks it; the mapping lives as long as the tree or any of its
-  /// zippers. `errc::io_error` when the file cannot be opened or mapped.
+  /// zippers. `errc::io_error` when the file cannot be opened or mapped. The file must not be
+  /// changed while it is mapped: the check holds for the bytes it read (and a file cut short
+  /// under a mapping faults on access, as with any `mmap`).
   static expected<arena_compact_tree, errc> open_mmap(const std::string& file);
 
   /// The file's bytes (the crate's `get_data`).

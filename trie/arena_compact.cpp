@@ -21,8 +21,8 @@ namespace detail::act {
 namespace {
 
 constexpr char magic[8] = {'A', 'C', 'T', 'r', 'e', 'e', '0', '3'};
-constexpr std::size_t header_bytes = 16;  // magic, root offset
-constexpr std::size_t padding_bytes = 8;  // the crate pads so that any varint reads 9 bytes
+constexpr std::size_t header_bytes = 16; // magic, root offset
+constexpr std::size_t padding_bytes = 8; // the crate pads so that any varint reads 9 bytes
 constexpr std::uint8_t line_flag = 0x80;
 constexpr std::uint8_t value_flag = 0x40;
 constexpr std::uint8_t line_child_flag = 0x01;
@@ -375,7 +375,9 @@ expected<arena_compact_tree, errc> arena_compact_tree::open_mmap(const std::stri
   return check(std::move(s));
 }
 
-std::span<const std::uint8_t> arena_compact_tree::get_data() const noexcept { return s_->bytes; }
+std::span<const std::uint8_t> arena_compact_tree::get_data() const noexcept {
+  return s_->bytes;
+}
 
 expected<void, errc> arena_compact_tree::write_file(const std::string& file) const {
   std::FILE* f = std::fopen(file.c_str(), "wb");
@@ -416,7 +418,9 @@ std::optional<std::uint64_t> arena_compact_tree::get_val_at(path_view p) const n
   }
 }
 
-act_zipper arena_compact_tree::read_zipper() const { return act_zipper(s_, root_); }
+act_zipper arena_compact_tree::read_zipper() const {
+  return act_zipper(s_, root_);
+}
 
 act_zipper arena_compact_tree::read_zipper_at_path(path_view p) const {
   act_zipper z(s_, root_);
@@ -427,7 +431,7 @@ act_zipper arena_compact_tree::read_zipper_at_path(path_view p) const {
 // -- the zipper ----------------------------------------------------------------------------------
 
 act_zipper::act_zipper(std::shared_ptr<const act::storage> s, std::uint64_t root)
-    : s_(std::move(s)), data_(s_->bytes) {
+  : s_(std::move(s)), data_(s_->bytes) {
   enter(root, std::nullopt);
 }
 

@@ -188,9 +188,10 @@ public:
   path_map<V> to_map(F&& from_u64) const;
 
 private:
-  explicit arena_compact_tree(std::vector<std::uint8_t> bytes); // from the writer: valid by construction
+  /// From the writer, whose output is valid by construction.
+  explicit arena_compact_tree(std::vector<std::uint8_t> bytes);
   arena_compact_tree(std::shared_ptr<const detail::act::storage> s, std::uint64_t root) noexcept
-      : s_(std::move(s)), root_(root) {}
+    : s_(std::move(s)), root_(root) {}
   static expected<arena_compact_tree, errc> check(std::shared_ptr<const detail::act::storage> s);
 
   std::shared_ptr<const detail::act::storage> s_;

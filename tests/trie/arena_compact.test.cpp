@@ -1,6 +1,6 @@
-// The ACT format (pathmap/arena_compact.hpp; PATHMAP-SPEC §5 "arena_compact"): the byte_vec of small
-// trees against the format's description, round trips, the zipper against `read_zipper` on the
-// same map, files, long paths, and malformed input.
+// The ACT format (pathmap/arena_compact.hpp; PATHMAP-SPEC §5 "arena_compact"): the bytes of
+// small trees against the format's description, round trips, the zipper against `read_zipper` on
+// the same map, files, long paths, and malformed input.
 #include "pathmap/arena_compact.hpp"
 
 #include "test_support.hpp"
@@ -77,7 +77,7 @@ path_map<std::uint64_t> random_map(std::mt19937_64& rng, std::size_t n, std::siz
 
 } // namespace
 
-TEST_CASE("act: the byte_vec of small trees follow the format") {
+TEST_CASE("act: the bytes of small trees follow the format") {
   path_map<std::uint64_t> m;
   m.set_val_at("a", 1);
   // The child: a branch with value 1 at 16; the root: a branch with one child byte 'a', its
@@ -90,9 +90,9 @@ TEST_CASE("act: the byte_vec of small trees follow the format") {
   l.set_val_at("abc", 300);
   // Line data "bc" at 16, the line node (value 300 as a 3-byte varint) at 19, the root at 24.
   const auto u = act_of(l);
-  CHECK(byte_vec(u.get_data().begin(), u.get_data().end())
-        == file_of(24, {2, 'b', 'c', 0xc0, 249, 0x2c, 0x01, 3, 0x01, 5, 'a', 0, 0, 0, 0, 0, 0, 0,
-                        0}));
+  CHECK(
+    byte_vec(u.get_data().begin(), u.get_data().end())
+    == file_of(24, {2, 'b', 'c', 0xc0, 249, 0x2c, 0x01, 3, 0x01, 5, 'a', 0, 0, 0, 0, 0, 0, 0, 0}));
 }
 
 TEST_CASE("act: hand-written files read as the format says") {
@@ -158,7 +158,8 @@ TEST_CASE("act: random maps round-trip and the zipper moves as read_zipper does"
     CAPTURE(r);
     auto m = random_map(rng, 1 + rng() % 300, 2 + rng() % 40);
     const auto t = act_of(m);
-    auto reread = arena_compact_tree::from_bytes(byte_vec(t.get_data().begin(), t.get_data().end()));
+    auto reread
+      = arena_compact_tree::from_bytes(byte_vec(t.get_data().begin(), t.get_data().end()));
     REQUIRE(reread.has_value());
     CHECK(contents(*reread) == contents(m));
     CHECK(contents(t.to_map<std::uint64_t>([](std::uint64_t v) { return v; })) == contents(m));
@@ -175,25 +176,71 @@ TEST_CASE("act: random maps round-trip and the zipper moves as read_zipper does"
       const std::string before(a.path().as_string_view());
       CAPTURE(before);
       switch (op) {
-        case 0: a.descend_to(path_view{byte}); b.descend_to(path_view{byte}); break;
-        case 1: CHECK(a.descend_to_existing(path_view{byte, byte}) ==
-                      b.descend_to_existing(path_view{byte, byte})); break;
-        case 2: { std::size_t i = rng() % 3; CHECK(a.descend_indexed_byte(i) == b.descend_indexed_byte(i)); break; }
-        case 3: { std::size_t n = rng() % 4; CHECK(a.ascend(n) == b.ascend(n)); break; }
-        case 4: CHECK(a.ascend_until() == b.ascend_until()); break;
-        case 5: CHECK(a.descend_until() == b.descend_until()); break;
-        case 6: CHECK(a.to_next_sibling_byte() == b.to_next_sibling_byte()); break;
-        case 7: CHECK(a.to_prev_sibling_byte() == b.to_prev_sibling_byte()); break;
-        case 8: CHECK(a.to_next_step() == b.to_next_step()); break;
-        case 9: CHECK(a.to_next_val() == b.to_next_val()); break;
-        case 10: { std::size_t k = rng() % 4; CHECK(a.descend_first_k_path(k) == b.descend_first_k_path(k)); break; }
-        case 11: { std::size_t k = rng() % 3; CHECK(a.to_next_k_path(k) == b.to_next_k_path(k)); break; }
-        case 12: CHECK(a.val_count() == b.val_count()); break;
-        case 13: CHECK(a.ascend_until_branch() == b.ascend_until_branch()); break;
-        case 14: CHECK(a.descend_to_val(path_view{byte, byte, byte}) ==
-                       b.descend_to_val(path_view{byte, byte, byte})); break;
-        case 15: { std::size_t n = rng() % 3; CHECK(a.descend_until_max_bytes(n) == b.descend_until_max_bytes(n)); break; }
-        default: a.reset(); b.reset(); break;
+        case 0:
+          a.descend_to(path_view{byte});
+          b.descend_to(path_view{byte});
+          break;
+        case 1:
+          CHECK(a.descend_to_existing(path_view{byte, byte})
+                == b.descend_to_existing(path_view{byte, byte}));
+          break;
+        case 2: {
+          std::size_t i = rng() % 3;
+          CHECK(a.descend_indexed_byte(i) == b.descend_indexed_byte(i));
+          break;
+        }
+        case 3: {
+          std::size_t n = rng() % 4;
+          CHECK(a.ascend(n) == b.ascend(n));
+          break;
+        }
+        case 4:
+          CHECK(a.ascend_until() == b.ascend_until());
+          break;
+        case 5:
+          CHECK(a.descend_until() == b.descend_until());
+          break;
+        case 6:
+          CHECK(a.to_next_sibling_byte() == b.to_next_sibling_byte());
+          break;
+        case 7:
+          CHECK(a.to_prev_sibling_byte() == b.to_prev_sibling_byte());
+          break;
+        case 8:
+          CHECK(a.to_next_step() == b.to_next_step());
+          break;
+        case 9:
+          CHECK(a.to_next_val() == b.to_next_val());
+          break;
+        case 10: {
+          std::size_t k = rng() % 4;
+          CHECK(a.descend_first_k_path(k) == b.descend_first_k_path(k));
+          break;
+        }
+        case 11: {
+          std::size_t k = rng() % 3;
+          CHECK(a.to_next_k_path(k) == b.to_next_k_path(k));
+          break;
+        }
+        case 12:
+          CHECK(a.val_count() == b.val_count());
+          break;
+        case 13:
+          CHECK(a.ascend_until_branch() == b.ascend_until_branch());
+          break;
+        case 14:
+          CHECK(a.descend_to_val(path_view{byte, byte, byte})
+                == b.descend_to_val(path_view{byte, byte, byte}));
+          break;
+        case 15: {
+          std::size_t n = rng() % 3;
+          CHECK(a.descend_until_max_bytes(n) == b.descend_until_max_bytes(n));
+          break;
+        }
+        default:
+          a.reset();
+          b.reset();
+          break;
       }
       REQUIRE(a.path().as_string_view() == b.path().as_string_view());
       CHECK(a.path_exists() == b.path_exists());
@@ -211,8 +258,7 @@ TEST_CASE("act: a zipper's focus becomes the root, its value the root value") {
     m.set_val_at(k, std::uint64_t(v));
   auto z = m.read_zipper_at_path("book");
   const auto t = arena_compact_tree::from_zipper(z, [](std::uint64_t v) { return v * 10; });
-  CHECK(contents(t)
-        == std::map<std::string, std::uint64_t>{{"", 10}, {"s", 20}, {"shelf", 30}});
+  CHECK(contents(t) == std::map<std::string, std::uint64_t>{{"", 10}, {"s", 20}, {"shelf", 30}});
   auto at = t.read_zipper_at_path("s");
   CHECK(at.at_root());
   CHECK(*at.val() == 20);
@@ -271,7 +317,8 @@ TEST_CASE("act: files: dump_from_zipper, open_mmap, and what cannot be opened") 
   for (int i = 0; i < 1000; ++i)
     m.set_val_at(path_view("key" + std::to_string(i * 7919)), std::uint64_t(i) << 20);
   const std::string file = "pathmap_act_test.act";
-  REQUIRE(arena_compact_tree::dump_from_zipper(m, [](std::uint64_t v) { return v; }, file));
+  REQUIRE(arena_compact_tree::dump_from_zipper(
+    m, [](std::uint64_t v) { return v; }, file));
   auto t = arena_compact_tree::open_mmap(file);
   REQUIRE(t.has_value());
   CHECK(contents(*t) == contents(m));
@@ -305,14 +352,14 @@ TEST_CASE("act: malformed input is refused, never read out of bounds or looped o
       REQUIRE_FALSE(r.has_value());
       return r.error();
     };
-    CHECK(bad(16, {0x21}) == errc::bad_node);                   // 33 children
-    CHECK(bad(16, {0x81, 0, 0}) == errc::bad_node);             // offsets of 0: itself
-    CHECK(bad(16, {0x82, 1}) == errc::bad_node);                // unknown line bits
-    CHECK(bad(16, {0x40, 250}) == errc::truncated);             // a varint cut off
+    CHECK(bad(16, {0x21}) == errc::bad_node);                          // 33 children
+    CHECK(bad(16, {0x81, 0, 0}) == errc::bad_node);                    // offsets of 0: itself
+    CHECK(bad(16, {0x82, 1}) == errc::bad_node);                       // unknown line bits
+    CHECK(bad(16, {0x40, 250}) == errc::truncated);                    // a varint cut off
     CHECK(bad(18, {0x00, 0x00, 0x02, 2, 'b', 'a'}) == errc::bad_node); // bytes out of order
-    CHECK(bad(16, {0x01, 5, 'a'}) == errc::bad_node);           // first child before the arena
-    CHECK(bad(17, {0, 0x80, 1}) == errc::bad_node);             // line data of length 0
-    CHECK(bad(19, {3, 'a', 'b', 0x80, 3}) == errc::bad_node);   // line data runs into the node
+    CHECK(bad(16, {0x01, 5, 'a'}) == errc::bad_node);         // first child before the arena
+    CHECK(bad(17, {0, 0x80, 1}) == errc::bad_node);           // line data of length 0
+    CHECK(bad(19, {3, 'a', 'b', 0x80, 3}) == errc::bad_node); // line data runs into the node
     // A branch at 17 whose two children start at 16: the second would be the branch itself.
     CHECK(bad(17, {0x00, 0x02, 1, 'a', 'b'}) == errc::bad_node);
     CHECK(arena_compact_tree::from_bytes(file_of(18, {0x00, 0x00, 0x02, 2, 'a', 'b'})));

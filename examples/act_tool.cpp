@@ -82,7 +82,8 @@ int dump(const char* file, const char* prefix) {
   // Paths are bytes (a NUL included), so they are written as such.
   for (bool more = z.to_first_val(); more; more = z.to_next_val()) {
     const pathmap::path_view p = z.origin_path();
-    std::fwrite(p.data(), 1, p.size(), stdout);
+    if (!p.empty()) // fwrite takes no null pointer, even for no bytes
+      std::fwrite(p.data(), 1, p.size(), stdout);
     std::printf("\t%llu\n", static_cast<unsigned long long>(*z.val()));
   }
   return 0;

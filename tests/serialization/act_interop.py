@@ -196,7 +196,10 @@ def decode(data):
 
 
 def dump(tool, file):
-    r = subprocess.run([tool, "dump", file], capture_output=True, check=True)
+    r = subprocess.run([tool, "dump", file], capture_output=True)
+    if r.returncode != 0:
+        sys.stderr.write(r.stderr.decode(errors="replace"))
+        return None
     got = {}
     for line in r.stdout.split(b"\n")[:-1]:
         path, _, value = line.rpartition(b"\t")
@@ -221,7 +224,10 @@ def main():
         with open(file, "wb") as f:
             f.write(data)
         got = dump(tool, file)
-        if got != items:
+        if got is None:
+            failures += 1
+            print(f"case {case}: act_tool dump failed")
+        elif got != items:
             failures += 1
             print(f"case {case}: act_tool read {len(got)} values, the file holds {len(items)}")
     words_file = "/usr/share/dict/words"

@@ -315,10 +315,10 @@ arena_compact_tree::check(std::shared_ptr<const act::storage> s) {
   if (root < act::header_bytes || root >= data.size())
     return unexpected(errc::bad_node);
   std::vector<bool> seen(data.size());
-  std::vector<std::uint64_t> todo{root};
-  while (!todo.empty()) {
-    const std::uint64_t id = todo.back();
-    todo.pop_back();
+  std::vector<std::uint64_t> unchecked{root};
+  while (!unchecked.empty()) {
+    const std::uint64_t id = unchecked.back();
+    unchecked.pop_back();
     if (seen[id])
       continue;
     seen[id] = true;
@@ -327,7 +327,7 @@ arena_compact_tree::check(std::shared_ptr<const act::storage> s) {
       return unexpected(n.error());
     if (n->line) {
       if (n->has_child)
-        todo.push_back(n->child);
+        unchecked.push_back(n->child);
       continue;
     }
     std::uint64_t at = n->first_child;
@@ -337,7 +337,7 @@ arena_compact_tree::check(std::shared_ptr<const act::storage> s) {
         return unexpected(kid.error());
       if (kid->end > id)
         return unexpected(errc::bad_node);
-      todo.push_back(at);
+      unchecked.push_back(at);
       at = kid->end;
     }
   }
@@ -482,7 +482,8 @@ void act_zipper::step(std::uint8_t b) {
   path_.push_back(b);
   if (!live)
     return;
-  const act::node n = frames_.back().n;
+  // A reference: `enter` pushes a frame only after its arguments are read from it.
+  const act::node& n = frames_.back().n;
   const std::size_t off = live_ - frames_.back().start;
   if (!n.line) {
     if (!n.mask.test(b))
@@ -612,7 +613,7 @@ bool act_zipper::to_next_val() {
     // Inside a line only its end may hold a value: go there at once.
     const frame& f = frames_.back();
     if (f.n.line && live_ - f.start < f.n.run_len) {
-      const act::node n = f.n;
+      const act::node& n = f.n;
       const std::size_t off = live_ - f.start;
       path_.insert(path_.end(), n.run + off, n.run + n.run_len);
       live_ += n.run_len - off;

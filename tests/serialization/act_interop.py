@@ -169,9 +169,9 @@ def decode(data):
 
     out = {}
     root = int.from_bytes(data[8:16], "little")
-    todo = [(root, b"", None)]
-    while todo:
-        at, path, inherited = todo.pop()
+    stack = [(root, b"", None)]
+    while stack:
+        at, path, inherited = stack.pop()
         n, _ = node(at)
         if n[0] == "line":
             _, value, run, child = n
@@ -182,7 +182,7 @@ def decode(data):
                 if value is not None:
                     out[end] = value
             else:
-                todo.append((child, end, value))
+                stack.append((child, end, value))
         else:
             _, value, first, kids = n
             v = inherited if inherited is not None else value
@@ -190,7 +190,7 @@ def decode(data):
                 out[path] = v
             p = first
             for b in kids:
-                todo.append((p, path + bytes([b]), None))
+                stack.append((p, path + bytes([b]), None))
                 p = node(p)[1]
     return out
 

@@ -16,6 +16,7 @@
 
 #include "pathmap/path_map.hpp"
 
+#include "entropy.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -297,9 +298,10 @@ protected:
   using map_type = pathmap::path_map<V>;
   using model_type = map_model<V>;
 
-  /// `point_lookups`: whether whole-map checks also look every value up with get_val_at.
-  model_episode(std::uint64_t seed, std::vector<std::string>* log, bool point_lookups)
-    : rng_(seed), log_(log), point_lookups_(point_lookups) {}
+  /// `rng`: the choices (a seed, or a fuzzer's input); `point_lookups`: whether whole-map
+  /// checks also look every value up with get_val_at.
+  model_episode(entropy rng, std::vector<std::string>* log, bool point_lookups)
+    : rng_(rng), log_(log), point_lookups_(point_lookups) {}
   virtual ~model_episode() = default;
 
   /// A random path for an operation on `md` (each test has its own keys).
@@ -440,7 +442,7 @@ protected:
     md.graft_map(dst, want);
   }
 
-  std::mt19937_64 rng_;
+  entropy rng_;
   std::vector<std::string>* log_;
   std::size_t op_ = 0;
   map_type map_;
@@ -464,14 +466,14 @@ std::size_t run_episodes(const char* name, Mode mode, std::uint64_t base_seed,
   for (std::size_t e = 0; e < episodes; ++e) {
     std::uint64_t seed = base_seed + e;
     try {
-      Episode ep(seed, mode, nullptr);
+      Episode ep(entropy(seed), mode, nullptr);
       ep.run(ops);
       total += ops;
     } catch (const episode_failed& f) {
       ++failures;
       std::vector<std::string> log;
       try {
-        Episode replay(seed, mode, &log);
+        Episode replay(entropy(seed), mode, &log);
         replay.run(f.op + 1);
       } catch (const episode_failed&) {
       }

@@ -43,6 +43,9 @@ public:
     return v | (v * 0x9E3779B97F4A7C15ull) << 16;
   }
 
+  /// A draw in [0, n) (0 when n is 0).
+  std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>((*this)() % n); }
+
   /// True once a draw found the input used up (never for a seeded generator).
   bool used_up() const noexcept { return used_up_; }
 

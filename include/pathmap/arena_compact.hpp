@@ -258,8 +258,9 @@ public:
   /// A zipper rooted at this one's focus.
   act_zipper fork_read_zipper() const;
 
-  /// A `path_map` of the values below the focus (the focus value as its root value), each `u`
-  /// as `from_u64(u)`. Dangling paths, which hold no value, are not copied.
+  /// A `path_map` of everything below the focus (the focus value as its root value), each
+  /// value `u` as `from_u64(u)`: the values and the dangling paths, as `read_zipper::make_map`
+  /// keeps them, so that `to_map` gives back the map a tree was written from.
   template <class V, class F>
   path_map<V> make_map(F&& from_u64) const;
 
@@ -303,8 +304,14 @@ template <class V, class F>
 path_map<V> act_zipper::make_map(F&& from_u64) const {
   path_map<V> m;
   act_zipper z = fork_read_zipper();
-  for (bool more = z.to_first_val(); more; more = z.to_next_val())
-    m.set_val_at(z.path(), static_cast<V>(from_u64(*z.val())));
+  // Every position in order; only the valued ones and the leaves (dangling paths when they
+  // hold no value) are written, each creating the positions above it.
+  for (bool more = true; more; more = z.to_next_step()) {
+    if (const std::uint64_t* v = z.val())
+      m.set_val_at(z.path(), static_cast<V>(from_u64(*v)));
+    else if (z.child_count() == 0 && !z.path().empty())
+      m.create_path(z.path());
+  }
   return m;
 }
 

@@ -162,7 +162,13 @@ TEST_CASE("act: random maps round-trip and the zipper moves as read_zipper does"
       = arena_compact_tree::from_bytes(byte_vec(t.get_data().begin(), t.get_data().end()));
     REQUIRE(reread.has_value());
     CHECK(contents(*reread) == contents(m));
-    CHECK(contents(t.to_map<std::uint64_t>([](std::uint64_t v) { return v; })) == contents(m));
+    const auto back = t.to_map<std::uint64_t>([](std::uint64_t v) { return v; });
+    CHECK(contents(back) == contents(m));
+    { // the same paths too, dangling ones included
+      auto zb = back.read_zipper();
+      auto zm = m.read_zipper();
+      CHECK(step_paths(zb) == step_paths(zm));
+    }
     for (auto&& [p, v] : m)
       CHECK(t.get_val_at(path_view(p)) == v);
 
@@ -291,6 +297,23 @@ TEST_CASE("act: dangling paths and an empty map") {
   CHECK(z.child_count() == 0);
   z.reset();
   CHECK_FALSE(z.descend_to_check("danglingx"));
+
+  // to_map and make_map keep them, also beside a valued sibling below a value.
+  m.create_path("ab");
+  m.set_val_at("a", 2);
+  m.set_val_at("an", 3);
+  const auto t2 = act_of(m);
+  const auto identity = [](std::uint64_t v) { return v; };
+  const auto back = t2.to_map<std::uint64_t>(identity);
+  auto zb = back.read_zipper();
+  auto zm = m.read_zipper();
+  CHECK(step_paths(zb) == step_paths(zm));
+  const auto sub = t2.read_zipper_at_path("a").make_map<std::uint64_t>(identity);
+  CHECK(sub.path_exists_at("b"));
+  CHECK(sub.get_val_at("b") == nullptr);
+  CHECK(*sub.get_val_at("") == 2);
+  CHECK(*sub.get_val_at("n") == 3);
+  CHECK(sub.val_count() == 2);
 }
 
 TEST_CASE("act: megabyte paths, without recursion") {

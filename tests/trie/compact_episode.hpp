@@ -6,9 +6,7 @@
 /// round trips through the map format, ACT trees and `merkleize()`, each checked against the
 /// model of model.hpp (with point lookups of every value). Failures carry
 /// the operation log.
-#include "pathmap/arena_compact.hpp"
 #include "pathmap/path_map.hpp"
-#include "pathmap/serialization.hpp"
 
 #include "entropy.hpp"
 #include "model.hpp"
@@ -192,7 +190,7 @@ private:
     } else if (r < 98)
       op_make_map();
     else
-      op_round_trips();
+      check_round_trips(map_, model_);
   }
 
   void op_set() { set_at(map_, model_, random_path(model_)); }
@@ -324,24 +322,6 @@ private:
     expect_same(made, want, "made map, compacted");
     made.set_val_at("zz", 1);
     made.remove_val_at({}, false);
-  }
-
-  /// The map through the map format and through an ACT tree reads back the same, and stays
-  /// the same when merkleized (each walks packed and ordinary nodes alike).
-  void op_round_trips() {
-    note("round trips: the map format, an ACT tree, merkleize()");
-    std::vector<std::uint8_t> bytes;
-    if (!pathmap::serialize_map(map_, bytes))
-      fail("serialize_map failed");
-    map_t back;
-    if (!pathmap::deserialize_map(back, bytes))
-      fail("deserialize_map failed on serialize_map's output");
-    expect_same(back, model_, "the map read back from the map format");
-    const auto identity = [](u64 v) { return v; };
-    const auto act = pathmap::arena_compact_tree::from_zipper(map_, identity);
-    expect_same(act.to_map<u64>(identity), model_, "the map read back from an ACT tree");
-    map_.merkleize();
-    expect_same(map_, model_, "the merkleized map");
   }
 
   key_mix mix_;

@@ -213,8 +213,10 @@ private:
       op_k_paths();
     else if (r < 96)
       op_write_zipper();
-    else
+    else if (r < 99)
       op_mutate_pool();
+    else
+      check_round_trips(map_, model_);
   }
 
   void op_set(map_t& m, model& md) { set_at(m, md, random_path(md)); }

@@ -14,7 +14,9 @@
 ///     the source has something below its root, and never prunes;
 ///   * take_map removes the focus value and branches, then prunes when asked.
 
+#include "pathmap/arena_compact.hpp"
 #include "pathmap/path_map.hpp"
+#include "pathmap/serialization.hpp"
 
 #include "entropy.hpp"
 #include "test_support.hpp"
@@ -30,6 +32,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -428,6 +431,27 @@ protected:
     note("remove_branches_at ", show(p), " prune=", prune);
     bool want = model_.remove_branches(p, prune);
     expect_eq(map_.remove_branches_at(p, prune), want, "remove_branches_at returned");
+  }
+
+  /// `m` through the map format and through an ACT tree reads back the same, and stays the
+  /// same when merkleized (each walks packed and ordinary nodes alike). Integer values only:
+  /// the formats need a codec, and ACT trees hold 64-bit integers.
+  void check_round_trips(map_type& m, const model_type& md) {
+    if constexpr (std::is_same_v<V, std::uint64_t>) {
+      note("round trips: the map format, an ACT tree, merkleize()");
+      std::vector<std::uint8_t> bytes;
+      if (!pathmap::serialize_map(m, bytes))
+        fail("serialize_map failed");
+      map_type back;
+      if (!pathmap::deserialize_map(back, bytes))
+        fail("deserialize_map failed on serialize_map's output");
+      expect_same(back, md, "the map read back from the map format");
+      const auto identity = [](std::uint64_t v) { return v; };
+      const auto act = pathmap::arena_compact_tree::from_zipper(m, identity);
+      expect_same(act.template to_map<V>(identity), md, "the map read back from an ACT tree");
+      m.merkleize();
+      expect_same(m, md, "the merkleized map");
+    }
   }
 
   /// Grafts a map taken with take_map (`want` in the model) back at `dst`.

@@ -96,6 +96,16 @@ struct trie_ops {
           return nullptr;
         node_ptr<V>* c = dn::child_slot(h, b);
         h = c ? c->get() : nullptr;
+        if (h) {
+          // The child's first six cache lines load together. Below a dense level the child is
+          // often a small node of several lines (1M random 16-byte keys: 15 entries, about
+          // 400 bytes), whose header, then tail, then value would otherwise each wait for the
+          // line before: with these, a shuffled lookup there went from 216 to 175 ns (medians
+          // of 8 alternating runs); dense keys and the word list did not move.
+          const char* q = reinterpret_cast<const char*>(h);
+          for (int line = 1; line < 6; ++line)
+            __builtin_prefetch(q + 64 * line);
+        }
         continue;
       }
       if (h->tag == node_tag::small) {
@@ -106,8 +116,11 @@ struct trie_ops {
         // The child's cache line starts loading now, while the tail is compared (the branch
         // on the compare's result would otherwise hold the load back until it resolves).
         const node_header* next = sn::child(h, e);
-        if (next)
+        if (next) {
+          // Its second line too: half the 48-byte nodes of a word list straddle two.
           __builtin_prefetch(next);
+          __builtin_prefetch(reinterpret_cast<const char*>(next) + 64);
+        }
         // Unlike in packed nodes, a branch on an empty tail pays here: the entries a lookup
         // passes in small nodes have no tail far more often than not (92% on the word list,
         // and always or never at each level of dense integer keys), so it predicts well and

@@ -101,7 +101,7 @@ struct trie_ops {
           // often a small node of several lines (1M random 16-byte keys: 15 entries, about
           // 400 bytes), whose header, then tail, then value would otherwise each wait for the
           // line before: with these, a shuffled lookup there went from 216 to 175 ns (medians
-          // of 8 alternating runs); dense keys and the word list did not move.
+          // of 8 alternating runs of a lookup harness); dense keys did not move.
           const char* q = reinterpret_cast<const char*>(h);
           for (int line = 1; line < 6; ++line)
             __builtin_prefetch(q + 64 * line);
@@ -117,9 +117,13 @@ struct trie_ops {
         // on the compare's result would otherwise hold the load back until it resolves).
         const node_header* next = sn::child(h, e);
         if (next) {
-          // Its second line too: half the 48-byte nodes of a word list straddle two.
-          __builtin_prefetch(next);
-          __builtin_prefetch(reinterpret_cast<const char*>(next) + 64);
+          // Its first four lines: half the 48-byte nodes of a word list straddle two, and the
+          // wide nodes near the top keep their child pointers after their tails. Word list,
+          // shuffled, in `peers/words/lookup_rounds` (three alternating runs): one line 111 to
+          // 116 ns, two 102 to 105, four 97 to 99 (JudySL 98 to 104), six no better.
+          const char* q = reinterpret_cast<const char*>(next);
+          for (int line = 0; line < 4; ++line)
+            __builtin_prefetch(q + 64 * line);
         }
         // Unlike in packed nodes, a branch on an empty tail pays here: the entries a lookup
         // passes in small nodes have no tail far more often than not (92% on the word list,

@@ -391,29 +391,77 @@ expected<void, errc> arena_compact_tree::write_file(const std::string& file) con
 }
 
 std::optional<std::uint64_t> arena_compact_tree::get_val_at(path_view p) const noexcept {
-  const auto data = get_data();
-  act::node n = *act::parse(data, root_);
+  // Decodes only what a lookup needs, without the bounds checks of `parse`: `check` proved on
+  // opening that every node reachable from the root decodes inside the file, and the padding
+  // after the last node keeps a varint's reads inside too. Finding the child byte in the list
+  // or mask directly, instead of building a node's byte_mask first, took a shuffled lookup of
+  // the word list from 630 to 400 ns, and of 1M random 16-byte keys from 1,170 to 1,080 ns
+  // (bench/arena_compact.bench.cpp), where walking past the siblings before the child, one
+  // node at a time as the format requires, takes most of the time: the top two levels have
+  // 256 children each.
+  const std::uint8_t* d = get_data().data();
+  auto varint = [d](std::uint64_t& at) noexcept {
+    const std::uint8_t first = d[at++];
+    if (first <= act::varint_bias)
+      return std::uint64_t{first};
+    const unsigned n = first - act::varint_bias;
+    std::uint64_t v = 0;
+    for (unsigned k = n; k-- > 0;)
+      v = v << 8 | d[at + k];
+    at += n;
+    return v;
+  };
+  std::uint64_t id = root_;
   std::size_t i = 0;
   for (;;) {
-    if (n.line) {
-      if (p.size() - i < n.run_len || std::memcmp(p.data() + i, n.run, n.run_len) != 0)
+    const std::uint8_t head = d[id];
+    std::uint64_t at = id + 1;
+    const bool has_value = head & act::value_flag;
+    const std::uint64_t value = has_value ? varint(at) : 0;
+    if (head & act::line_flag) {
+      // A line's value is at the end of its run; without one, its child's value is there.
+      const bool has_child = head & act::line_child_flag;
+      const std::uint64_t child = has_child ? id - varint(at) : 0;
+      std::uint64_t run = id - varint(at);
+      const std::uint64_t len = varint(run);
+      if (p.size() - i < len || std::memcmp(p.data() + i, d + run, len) != 0)
         return std::nullopt;
-      i += n.run_len;
-      if (i == p.size() && n.has_value)
-        return n.value;
-      if (!n.has_child)
+      i += len;
+      if (i == p.size() && has_value)
+        return value;
+      if (!has_child)
         return std::nullopt;
-      n = *act::parse(data, n.child);
+      id = child;
       continue;
     }
     if (i == p.size())
-      return n.has_value ? std::optional<std::uint64_t>(n.value) : std::nullopt;
-    if (!n.mask.test(p[i]))
+      return has_value ? std::optional<std::uint64_t>(value) : std::nullopt;
+    const unsigned count = head & 0x3f;
+    if (count == 0)
       return std::nullopt;
-    std::uint64_t at = n.first_child;
-    for (int k = n.mask.rank(p[i]); k > 0; --k)
-      at = act::skip(data, at);
-    n = *act::parse(data, at);
+    std::uint64_t child = id - varint(at);
+    const std::uint8_t b = p[i];
+    unsigned rank = 0;
+    if (count == act::mask_children) {
+      const unsigned w = b / 64, bit = b % 64;
+      const std::uint64_t word = act::load_u64(d + at + 8 * w);
+      if (!(word >> bit & 1))
+        return std::nullopt;
+      for (unsigned k = 0; k < w; ++k)
+        rank += unsigned(std::popcount(act::load_u64(d + at + 8 * k)));
+      rank += unsigned(std::popcount(word & ((std::uint64_t{1} << bit) - 1)));
+    } else {
+      // Child bytes are sorted.
+      const std::uint8_t* bytes = d + at;
+      while (rank < count && bytes[rank] < b)
+        ++rank;
+      if (rank == count || bytes[rank] != b)
+        return std::nullopt;
+    }
+    const auto data = get_data();
+    for (; rank > 0; --rank)
+      child = act::skip(data, child);
+    id = child;
     ++i;
   }
 }

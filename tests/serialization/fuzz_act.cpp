@@ -5,6 +5,7 @@
 // - a depth-first walk with the zipper ends (it is bounded here only because a small file may
 //   legitimately describe a huge trie, through shared nodes);
 // - every value the walk meets is what `get_val_at` finds at its path, and `is_val` agrees;
+//   one byte further (a path that may be missing) too;
 // - when the walk finishes, writing its values into a map and that map into a new ACT gives a
 //   tree with the same values.
 #include "fuzz_common.hpp"
@@ -35,6 +36,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::require(v.has_value() == z.is_val(), "is_val agrees with the value");
     fuzz::require(t->get_val_at(z.path()) == v, "get_val_at agrees with the zipper");
     fuzz::require(z.path_exists(), "a walk stays on existing paths");
+    { // one byte further, where the path may not go on: get_val_at agrees with the zipper
+      const auto probe = static_cast<std::uint8_t>(steps * 37);
+      std::string further(z.path().as_string_view());
+      further.push_back(static_cast<char>(probe));
+      auto f = z.fork_read_zipper();
+      f.descend_to(path_view{probe});
+      fuzz::require(t->get_val_at(path_view(further)) == f.get_val(),
+                    "get_val_at agrees with the zipper one byte further");
+    }
     if (v)
       m.set_val_at(z.path(), *v);
   }

@@ -169,8 +169,17 @@ TEST_CASE("act: random maps round-trip and the zipper moves as read_zipper does"
       auto zm = m.read_zipper();
       CHECK(step_paths(zb) == step_paths(zm));
     }
-    for (auto&& [p, v] : m)
+    for (auto&& [p, v] : m) {
       CHECK(t.get_val_at(path_view(p)) == v);
+      // Prefixes and extensions, present or missing, agree with the map.
+      std::string q(p.as_string_view());
+      q.resize(rng() % (q.size() + 1));
+      if (rng() % 2)
+        q.push_back(char('a' + rng() % 8));
+      CAPTURE(q);
+      const std::uint64_t* want = m.get_val_at(q);
+      CHECK(t.get_val_at(path_view(q)) == (want ? std::optional<std::uint64_t>(*want) : std::nullopt));
+    }
 
     auto a = t.read_zipper();
     auto b = m.read_zipper();

@@ -127,6 +127,7 @@ struct storage {
   void* mapped = nullptr;
   std::size_t mapped_len = 0;
   std::span<const std::uint8_t> bytes;
+  wide_index index;
 
   storage() = default;
   storage(const storage&) = delete;
@@ -200,6 +201,52 @@ expected<node, errc> parse(std::span<const std::uint8_t> data, std::uint64_t id)
   return n;
 }
 
+// -- the index of wide branches ----------------------------------------------------------------
+
+void wide_index::add(std::uint64_t first, std::span<const std::uint64_t> offsets) {
+  // Offsets are kept from the group's start in 32 bits: a group of at most 256 nodes of a few
+  // dozen bytes each spans far less, and a hand-made file whose group does not fit is walked.
+  if (offsets.empty() || offsets.back() - first > UINT32_MAX)
+    return;
+  if (starts.empty())
+    starts.push_back(0);
+  groups.push_back(first);
+  for (const std::uint64_t at : offsets)
+    kids.push_back(std::uint32_t(at - first));
+  starts.push_back(std::uint32_t(kids.size()));
+}
+
+void wide_index::sort() {
+  if (std::is_sorted(groups.begin(), groups.end()))
+    return;
+  std::vector<std::size_t> order(groups.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [this](std::size_t a, std::size_t b) { return groups[a] < groups[b]; });
+  wide_index sorted;
+  std::vector<std::uint64_t> offsets;
+  for (const std::size_t i : order) {
+    offsets.clear();
+    for (std::uint32_t k = starts[i]; k < starts[i + 1]; ++k)
+      offsets.push_back(groups[i] + kids[k]);
+    sorted.add(groups[i], offsets);
+  }
+  *this = std::move(sorted);
+}
+
+std::uint64_t wide_index::child(std::uint64_t first, unsigned rank) const noexcept {
+  const auto it = std::lower_bound(groups.begin(), groups.end(), first);
+  if (it == groups.end() || *it != first)
+    return 0;
+  const std::size_t g = std::size_t(it - groups.begin());
+  // Two branches of a hand-made file may share a group with different counts: the entry
+  // that was kept may be the shorter one.
+  if (rank >= starts[g + 1] - starts[g])
+    return 0;
+  return first + kids[starts[g] + rank];
+}
+
 // -- the writer ---------------------------------------------------------------------------------
 
 writer::writer() : out_(header_bytes, 0) {
@@ -258,8 +305,11 @@ writer::pending writer::fold(const byte_mask& mask, std::span<const pending> kid
   branch.mask = mask;
   if (!kids.empty()) {
     branch.first_child = out_.size();
+    offsets_.clear();
     for (const pending& k : kids)
-      put(k);
+      offsets_.push_back(put(k));
+    if (kids.size() >= mask_children)
+      index_.add(branch.first_child, offsets_);
   }
   if (run.empty()) {
     branch.value = value;
@@ -287,16 +337,17 @@ std::vector<std::uint8_t> writer::finish(const pending& root) && {
 
 namespace act = detail::act;
 
-arena_compact_tree::arena_compact_tree(std::vector<std::uint8_t> bytes) {
+arena_compact_tree::arena_compact_tree(std::vector<std::uint8_t> bytes, act::wide_index index) {
   auto s = std::make_shared<act::storage>();
   s->owned = std::move(bytes);
   s->bytes = s->owned;
+  s->index = std::move(index);
   root_ = act::load_u64(s->bytes.data() + sizeof(act::magic));
   s_ = std::move(s);
 }
 
 expected<arena_compact_tree, errc>
-arena_compact_tree::check(std::shared_ptr<const act::storage> s) {
+arena_compact_tree::check(std::shared_ptr<act::storage> s) {
   const std::span<const std::uint8_t> data = s->bytes;
   // "ACTree" then the version: another start is not this format, another version is one this
   // build does not read.
@@ -316,6 +367,8 @@ arena_compact_tree::check(std::shared_ptr<const act::storage> s) {
     return unexpected(errc::bad_node);
   std::vector<bool> seen(data.size());
   std::vector<std::uint64_t> unchecked{root};
+  act::wide_index index;
+  std::vector<std::uint64_t> offsets;
   while (!unchecked.empty()) {
     const std::uint64_t id = unchecked.back();
     unchecked.pop_back();
@@ -331,6 +384,8 @@ arena_compact_tree::check(std::shared_ptr<const act::storage> s) {
       continue;
     }
     std::uint64_t at = n->first_child;
+    const bool wide = n->mask.count() >= int(act::mask_children);
+    offsets.clear();
     for (int i = n->mask.count(); i > 0; --i) {
       auto kid = act::parse(data, at);
       if (!kid)
@@ -338,9 +393,15 @@ arena_compact_tree::check(std::shared_ptr<const act::storage> s) {
       if (kid->end > id)
         return unexpected(errc::bad_node);
       unchecked.push_back(at);
+      if (wide)
+        offsets.push_back(at);
       at = kid->end;
     }
+    if (wide)
+      index.add(n->first_child, offsets);
   }
+  index.sort();
+  s->index = std::move(index);
   return arena_compact_tree(std::move(s), root);
 }
 
@@ -458,6 +519,10 @@ std::optional<std::uint64_t> arena_compact_tree::get_val_at(path_view p) const n
       if (rank == count || bytes[rank] != b)
         return std::nullopt;
     }
+    if (count == act::mask_children) {
+      if (const std::uint64_t c = s_->index.child(child, rank))
+        rank = 0, child = c;
+    }
     const auto data = get_data();
     for (; rank > 0; --rank)
       child = act::skip(data, child);
@@ -537,7 +602,8 @@ void act_zipper::step(std::uint8_t b) {
     if (!n.mask.test(b))
       return;
     // Children are found by walking the sibling group; start from the child entered last when
-    // it comes before (iteration enters them in order, so each step is one node).
+    // it comes before (iteration enters them in order, so each step is one node), or take a
+    // wide branch's child from the index.
     frame& f = frames_.back();
     const int rank = n.mask.rank(b);
     int k = rank;
@@ -545,6 +611,10 @@ void act_zipper::step(std::uint8_t b) {
     if (f.cursor_rank >= 0 && f.cursor_rank <= rank) {
       k -= f.cursor_rank;
       at = f.cursor;
+    }
+    if (k > 1 && n.mask.count() >= int(act::mask_children)) {
+      if (const std::uint64_t c = s_->index.child(n.first_child, unsigned(rank)))
+        k = 0, at = c;
     }
     for (; k > 0; --k)
       at = act::skip(data_, at);

@@ -290,6 +290,39 @@ TEST_CASE("act: a zipper's focus becomes the root, its value the root value") {
         == std::map<std::string, std::uint64_t>{{"", 21}, {"helf", 31}});
 }
 
+TEST_CASE("act: wide branches are found through the index, written or opened") {
+  // Three levels of 256, 40 and 33 children (masks), with values at every level and lines below.
+  path_map<std::uint64_t> m;
+  std::uint64_t n = 0;
+  for (int a = 0; a < 256; ++a) {
+    const std::string pa(1, char(a));
+    m.set_val_at(pa, ++n);
+    if (a % 37 != 0)
+      continue;
+    for (int b = 0; b < 40; ++b) {
+      const std::string pb = pa + char(b * 5);
+      m.set_val_at(pb + "tail", ++n);
+      if (b == 7)
+        for (int c = 0; c < 33; ++c)
+          m.set_val_at(pb + char(200 + c), ++n);
+    }
+  }
+  const auto t = act_of(m);
+  auto reread = arena_compact_tree::from_bytes(byte_vec(t.get_data().begin(), t.get_data().end()));
+  REQUIRE(reread.has_value());
+  for (const arena_compact_tree* tree : {&t, static_cast<const arena_compact_tree*>(&*reread)}) {
+    for (auto&& [p, v] : m) {
+      CHECK(tree->get_val_at(p) == v);
+      auto z = tree->read_zipper();
+      z.descend_to(p);
+      CHECK(z.get_val() == v);
+    }
+    CHECK(tree->get_val_at(std::string(1, char(37)) + char(36)) == std::nullopt); // b * 5 only
+    CHECK(tree->get_val_at(std::string(1, char(37)) + char(35) + "tai") == std::nullopt);
+    CHECK(contents(*tree) == contents(m));
+  }
+}
+
 TEST_CASE("act: dangling paths and an empty map") {
   path_map<std::uint64_t> m;
   const auto empty = act_of(m);

@@ -368,6 +368,7 @@ arena_compact_tree::check(std::shared_ptr<act::storage> s) {
   std::vector<bool> seen(data.size());
   std::vector<std::uint64_t> unchecked{root};
   act::wide_index index;
+  std::vector<bool> grouped(data.size());
   std::vector<std::uint64_t> offsets;
   while (!unchecked.empty()) {
     const std::uint64_t id = unchecked.back();
@@ -384,7 +385,9 @@ arena_compact_tree::check(std::shared_ptr<act::storage> s) {
       continue;
     }
     std::uint64_t at = n->first_child;
-    const bool wide = n->mask.count() >= int(act::mask_children);
+    // A group that several branches share (files may share nodes) is indexed once, so the
+    // index stays smaller than the file.
+    const bool wide = n->mask.count() >= int(act::mask_children) && !grouped[n->first_child];
     offsets.clear();
     for (int i = n->mask.count(); i > 0; --i) {
       auto kid = act::parse(data, at);
@@ -397,8 +400,10 @@ arena_compact_tree::check(std::shared_ptr<act::storage> s) {
         offsets.push_back(at);
       at = kid->end;
     }
-    if (wide)
+    if (wide) {
+      grouped[n->first_child] = true;
       index.add(n->first_child, offsets);
+    }
   }
   index.sort();
   s->index = std::move(index);

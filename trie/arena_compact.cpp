@@ -386,7 +386,7 @@ arena_compact_tree::check(std::shared_ptr<act::storage> s) {
     }
     std::uint64_t at = n->first_child;
     // A group that several branches share (files may share nodes) is indexed once, so the
-    // index stays smaller than the file.
+    // index takes at most 4 bytes per byte of the file (a child takes at least one).
     const bool wide = n->mask.count() >= int(act::mask_children) && !grouped[n->first_child];
     offsets.clear();
     for (int i = n->mask.count(); i > 0; --i) {

@@ -28,9 +28,10 @@
 /// starts one byte below. The children of a branch are written one after another (a *sibling
 /// group*), so a branch stores only its first child's offset and the k-th child is found by
 /// reading k nodes (this reader keeps an index of where the children of branches with 32 or
-/// more start, built while a file is checked or written: `detail::act::wide_index`). A line node stands for a straight run of path bytes (its line data); its
-/// value and child are at the end of the run (where a value on the line and one on a branch
-/// child would coincide, the line's counts). Line data may be shared by several line nodes.
+/// more start, built while a file is checked or written: `detail::act::wide_index`). A line node
+/// stands for a straight run of path bytes (its line data); its value and child are at the end of
+/// the run (where a value on the line and one on a branch child would coincide, the line's counts).
+/// Line data may be shared by several line nodes.
 ///
 /// ## What this port writes and checks
 ///
@@ -98,9 +99,10 @@ struct node {
 /// the writer; 4 bytes per child of a wide branch (1M random 16-byte keys: 257 such branches,
 /// 263 KB against a 22 MB file).
 struct wide_index {
-  std::vector<std::uint64_t> groups;  ///< First-child offsets of the wide branches, ascending.
-  std::vector<std::uint32_t> starts;  ///< Per group, where its children begin in `kids`; one more at the end.
-  std::vector<std::uint32_t> kids;    ///< Child offsets, each from its group's first child.
+  std::vector<std::uint64_t> groups; ///< First-child offsets of the wide branches, ascending.
+  std::vector<std::uint32_t>
+    starts; ///< Per group, where its children begin in `kids`; one more at the end.
+  std::vector<std::uint32_t> kids; ///< Child offsets, each from its group's first child.
 
   /// Adds the group starting at `first` whose children start at `offsets` (ascending; the
   /// first is `first` itself). Groups of a writer come in ascending order.

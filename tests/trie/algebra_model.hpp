@@ -205,7 +205,7 @@ inline model m_below(const model& m, const std::string& p) {
 
 /// `a` with everything strictly below `p` replaced by `sub` and the value at `p` set to `fv`.
 inline model m_replace(const model& a, const std::string& p, const model& sub,
-                const std::optional<int>& fv) {
+                       const std::optional<int>& fv) {
   model r;
   for (const auto& [k, v] : a.vals)
     if (!(k.size() >= p.size() && has_prefix(k, p)))
@@ -297,7 +297,8 @@ std::string focus_differences(const path_map<V>& a, const model& ma, const path_
     path_map<V> t = a;
     auto wz = t.write_zipper_at_path(p);
     wz.join_into(b.read_zipper_at_path(q));
-    d.check("join_into at the focus", model_of(t), with_focus(m_replace(ma, p, m_join(sa, sb), va)));
+    d.check("join_into at the focus", model_of(t),
+            with_focus(m_replace(ma, p, m_join(sa, sb), va)));
   }
   { // meet_into, no pruning: the focus value stays only when both sides have one
     path_map<V> t = a;
@@ -306,7 +307,8 @@ std::string focus_differences(const path_map<V>& a, const model& ma, const path_
     std::optional<int> fv;
     if (va && vb)
       fv = va;
-    d.check("meet_into at the focus", model_of(t), with_focus(m_replace(ma, p, m_meet(sa, sb), fv)));
+    d.check("meet_into at the focus", model_of(t),
+            with_focus(m_replace(ma, p, m_meet(sa, sb), fv)));
   }
   { // subtract_into, no pruning
     path_map<V> t = a;

@@ -178,7 +178,8 @@ TEST_CASE("act: random maps round-trip and the zipper moves as read_zipper does"
         q.push_back(char('a' + rng() % 8));
       CAPTURE(q);
       const std::uint64_t* want = m.get_val_at(q);
-      CHECK(t.get_val_at(path_view(q)) == (want ? std::optional<std::uint64_t>(*want) : std::nullopt));
+      CHECK(t.get_val_at(path_view(q))
+            == (want ? std::optional<std::uint64_t>(*want) : std::nullopt));
     }
 
     auto a = t.read_zipper();

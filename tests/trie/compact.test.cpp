@@ -150,7 +150,6 @@ std::string diff(const map_t& a, const map_t& b) {
   return diff(shape(a), shape(b));
 }
 
-
 // -- fixtures -------------------------------------------------------------------------------------
 
 /// A map with word-like keys, long keys (> 64 and > 256 bytes), binary keys, a root value and

@@ -31,9 +31,9 @@ using model = map_model<u64>;
 /// Word-like keys: one to five syllables, so that many keys share prefixes and the trie is made
 /// of many small nodes (what compact() packs).
 inline const std::vector<std::string>& syllables() {
-  static const std::vector<std::string> s{"a",  "an", "ab", "ba", "bra", "ca",  "da",  "de",
-                                          "er", "ing", "s", "'s", "ed",  "re",  "un",  "tion",
-                                          "ly", "o",  "x",  "qu", "st",  "ness", "ment", "e"};
+  static const std::vector<std::string> s{"a",  "an",  "ab", "ba", "bra", "ca",   "da",   "de",
+                                          "er", "ing", "s",  "'s", "ed",  "re",   "un",   "tion",
+                                          "ly", "o",   "x",  "qu", "st",  "ness", "ment", "e"};
   return s;
 }
 
@@ -51,8 +51,8 @@ std::string random_word(Rng& rng) {
 /// 64 bytes stay unpacked; the packable parts around them are packed).
 template <class Rng>
 std::string long_key(Rng& rng, std::size_t len) {
-  static const std::string stem =
-    "long/shared/stem/of/a/key/that/does/not/branch/for/a/while/and/then/does/";
+  static const std::string stem
+    = "long/shared/stem/of/a/key/that/does/not/branch/for/a/while/and/then/does/";
   std::string k = "L" + std::to_string(rng() % 3) + stem;
   while (k.size() < len)
     k.push_back(static_cast<char>("abcxyz/"[rng() % 7]));
@@ -331,7 +331,7 @@ private:
 };
 
 inline std::size_t run_episodes(const char* name, key_mix mix, std::uint64_t base_seed,
-                         std::size_t episodes, std::size_t ops) {
+                                std::size_t episodes, std::size_t ops) {
   return pathmap_test::run_episodes<episode>(name, mix, base_seed, episodes, ops, 3, false);
 }
 

@@ -643,7 +643,7 @@ private:
 /// Runs `episodes` seeded episodes of `ops` operations each; reports the first 5 failing seeds
 /// with their operation logs. Returns the number of operations run.
 inline std::size_t run_episodes(const char* name, key_mode mode, std::uint64_t base_seed,
-                         std::size_t episodes, std::size_t ops) {
+                                std::size_t episodes, std::size_t ops) {
   return pathmap_test::run_episodes<episode>(name, mode, base_seed, episodes, ops, 5, true);
 }
 

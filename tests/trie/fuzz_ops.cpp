@@ -89,14 +89,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t* rest = data + 1;
   const std::size_t n = size - 1;
   switch (data[0] % 8) {
-    case 0: run<d::episode>(rest, n, d::key_mode::small_alphabet); break;
-    case 1: run<d::episode>(rest, n, d::key_mode::long_random); break;
-    case 2: run<d::episode>(rest, n, d::key_mode::dense_be64); break;
-    case 3: run<c::episode>(rest, n, c::key_mix::words); break;
-    case 4: run<c::episode>(rest, n, c::key_mix::mixed); break;
-    case 5: run<c::episode>(rest, n, c::key_mix::dense); break;
-    case 6: run_algebra<int>(rest, n); break;
-    default: run_algebra<pathmap_test::boxed>(rest, n); break;
+    case 0:
+      run<d::episode>(rest, n, d::key_mode::small_alphabet);
+      break;
+    case 1:
+      run<d::episode>(rest, n, d::key_mode::long_random);
+      break;
+    case 2:
+      run<d::episode>(rest, n, d::key_mode::dense_be64);
+      break;
+    case 3:
+      run<c::episode>(rest, n, c::key_mix::words);
+      break;
+    case 4:
+      run<c::episode>(rest, n, c::key_mix::mixed);
+      break;
+    case 5:
+      run<c::episode>(rest, n, c::key_mix::dense);
+      break;
+    case 6:
+      run_algebra<int>(rest, n);
+      break;
+    default:
+      run_algebra<pathmap_test::boxed>(rest, n);
+      break;
   }
   return 0;
 }

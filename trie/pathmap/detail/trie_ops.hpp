@@ -166,8 +166,7 @@ struct trie_ops {
   }
 
   static const V* value_at(const position& pos) noexcept {
-    return pos.e >= 0 && pos.off == ops::key_len(pos.h, pos.e) ? ops::val(pos.h, pos.e)
-                                                                : nullptr;
+    return pos.e >= 0 && pos.off == ops::key_len(pos.h, pos.e) ? ops::val(pos.h, pos.e) : nullptr;
   }
 
   /// Number of children at a position.

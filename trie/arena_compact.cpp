@@ -247,6 +247,24 @@ std::uint64_t wide_index::child(std::uint64_t first, unsigned rank) const noexce
   return first + kids[starts[g] + rank];
 }
 
+namespace {
+
+/// The offset of child `rank` of the sibling group at `first` in a checked file: from the index
+/// for a wide branch (`wide`), else by walking past the siblings before it, starting at `from`,
+/// which is child `from_rank` of the group (the group's start, or a child entered before).
+std::uint64_t nth_child(const storage& s, std::uint64_t first, unsigned rank, bool wide,
+                        std::uint64_t from, unsigned from_rank) noexcept {
+  // Walking one or two nodes is as cheap as the index's search.
+  if (wide && rank - from_rank > 1)
+    if (const std::uint64_t c = s.index.child(first, rank))
+      return c;
+  for (unsigned k = rank - from_rank; k > 0; --k)
+    from = skip(s.bytes, from);
+  return from;
+}
+
+} // namespace
+
 // -- the writer ---------------------------------------------------------------------------------
 
 writer::writer() : out_(header_bytes, 0) {
@@ -305,10 +323,14 @@ writer::pending writer::fold(const byte_mask& mask, std::span<const pending> kid
   branch.mask = mask;
   if (!kids.empty()) {
     branch.first_child = out_.size();
+    const bool wide = kids.size() >= mask_children;
     offsets_.clear();
-    for (const pending& k : kids)
-      offsets_.push_back(put(k));
-    if (kids.size() >= mask_children)
+    for (const pending& k : kids) {
+      const std::uint64_t at = put(k);
+      if (wide)
+        offsets_.push_back(at);
+    }
+    if (wide)
       index_.add(branch.first_child, offsets_);
   }
   if (run.empty()) {
@@ -515,11 +537,6 @@ std::optional<std::uint64_t> arena_compact_tree::get_val_at(path_view p) const n
       for (unsigned k = 0; k < w; ++k)
         rank += unsigned(std::popcount(act::load_u64(d + at + 8 * k)));
       rank += unsigned(std::popcount(word & ((std::uint64_t{1} << bit) - 1)));
-      if (const std::uint64_t c = s_->index.child(child, rank)) {
-        id = c;
-        ++i;
-        continue;
-      }
     } else {
       // Child bytes are sorted.
       const std::uint8_t* bytes = d + at;
@@ -528,10 +545,7 @@ std::optional<std::uint64_t> arena_compact_tree::get_val_at(path_view p) const n
       if (rank == count || bytes[rank] != b)
         return std::nullopt;
     }
-    const auto data = get_data();
-    for (; rank > 0; --rank)
-      child = act::skip(data, child);
-    id = child;
+    id = act::nth_child(*s_, child, rank, count == act::mask_children, child, 0);
     ++i;
   }
 }
@@ -611,18 +625,11 @@ void act_zipper::step(std::uint8_t b) {
     // wide branch's child from the index.
     frame& f = frames_.back();
     const int rank = n.mask.rank(b);
-    int k = rank;
-    std::uint64_t at = n.first_child;
-    if (f.cursor_rank >= 0 && f.cursor_rank <= rank) {
-      k -= f.cursor_rank;
-      at = f.cursor;
-    }
-    if (k > 1 && n.mask.count() >= int(act::mask_children)) {
-      if (const std::uint64_t c = s_->index.child(n.first_child, unsigned(rank)))
-        k = 0, at = c;
-    }
-    for (; k > 0; --k)
-      at = act::skip(data_, at);
+    const bool from_cursor = f.cursor_rank >= 0 && f.cursor_rank <= rank;
+    const std::uint64_t at = act::nth_child(*s_, n.first_child, unsigned(rank),
+                                            n.mask.count() >= int(act::mask_children),
+                                            from_cursor ? f.cursor : n.first_child,
+                                            from_cursor ? unsigned(f.cursor_rank) : 0);
     f.cursor_rank = rank;
     f.cursor = at;
     ++live_;

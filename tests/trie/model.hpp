@@ -312,7 +312,7 @@ protected:
 
   // -- randomness ---------------------------------------------------------------------------------
 
-  std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(rng_() % n); }
+  std::size_t below(std::size_t n) { return rng_.below(n); }
   bool chance(int percent) { return below(100) < static_cast<std::size_t>(percent); }
 
   /// A path near the existing structure of `md`, or a fresh one: `fresh()` makes a fresh path,
